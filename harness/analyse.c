@@ -1,0 +1,95 @@
+/*
+ * analyse.c - reads one trial's reports (see analyse.h).
+ */
+#include "analyse.h"
+
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+char *analyse_xml_path(const char *trial_dir, const char *program)
+{
+    return xasprintf("%s/%s.xml", trial_dir, program);
+}
+
+char *analyse_tsan_prefix(const char *trial_dir, const char *program)
+{
+    return xasprintf("%s/%s.tsan", trial_dir, program);
+}
+
+static void read_results(program_run *r, const char *trial_dir)
+{
+    char *path = analyse_xml_path(trial_dir, r->name);
+    rl_err e = {{0}};
+    rl_status st = cmocka_results_read(path, &r->tests, &e);
+    free(path);
+    r->have_results = st == RL_OK;
+    if (st == RL_ERR_NOT_FOUND)
+        r->results_error = xstrdup("the program ended before cmocka reported its tests (did the "
+                                   "code call exit(), crash, or hang?)");
+    else if (st != RL_OK)
+        r->results_error = xasprintf("the test report could not be read: %s", e.msg);
+}
+
+/* Parses every "<program>.tsan.<pid>" file in the trial folder. */
+static rl_status read_tsan_logs(trial_result *t, const char *trial_dir, rl_err *err)
+{
+    strlist names = {0};
+    rl_status st = dir_list(trial_dir, &names, err);
+    tsan_findings raw = {0};
+    for (size_t i = 0; st == RL_OK && i < names.n; i++) {
+        if (!strstr(names.items[i], ".tsan."))
+            continue;
+        char *path = path_join(trial_dir, names.items[i]);
+        char *text = NULL;
+        size_t len = 0;
+        bool truncated = false;
+        if (file_read(path, ANALYSE_LOG_MAX, &text, &len, &truncated, NULL) == RL_OK)
+            st = tsan_parse(text, len, &raw, err);
+        free(text);
+        free(path);
+    }
+    strlist_free(&names);
+    if (st == RL_OK)
+        tsan_findings_merge(&t->findings, &raw);
+    t->findings.unparsed += raw.unparsed;
+    tsan_findings_free(&raw);
+    return st;
+}
+
+rl_status analyse_trial(trial_result *t, const char *trial_dir, rl_err *err)
+{
+    for (size_t i = 0; i < t->nruns; i++)
+        read_results(&t->runs[i], trial_dir);
+    return read_tsan_logs(t, trial_dir, err);
+}
+
+bool trial_test_passed(const trial_result *t, const char *name, bool *found)
+{
+    *found = false;
+    for (size_t i = 0; i < t->nruns; i++) {
+        const program_run *r = &t->runs[i];
+        for (size_t j = 0; j < r->tests.n; j++) {
+            if (strcmp(r->tests.items[j].name, name) == 0) {
+                *found = true;
+                return r->tests.items[j].passed;
+            }
+        }
+    }
+    return false;
+}
+
+void trial_result_free(trial_result *t)
+{
+    for (size_t i = 0; i < t->nruns; i++) {
+        program_run *r = &t->runs[i];
+        free(r->name);
+        free(r->results_error);
+        run_outcome_free(&r->run);
+        test_cases_free(&r->tests);
+    }
+    free(t->runs);
+    tsan_findings_free(&t->findings);
+    memset(t, 0, sizeof *t);
+}

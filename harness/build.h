@@ -1,0 +1,54 @@
+/*
+ * build.h - the build stage: lays out a lab's files with the student's in a
+ * fresh work folder and compiles each test program.
+ *
+ * The work folder gets every plain file of the lab folder, then the
+ * student's files over them (so a submission replaces the starter), then
+ * the hidden test programs when asked for. Each test program is compiled
+ * with the student files and the lab's support files into one binary:
+ *   BUILD_TSAN:  clang -fsanitize=thread -g -O1 (what trials run)
+ *   BUILD_PLAIN: clang -O2 -g, no sanitizer (speed and scaling checks)
+ * Compiler output is kept (capped) as the student's feedback.
+ *
+ * Ownership: build_lab fills a build_result released by build_result_free();
+ * it does not delete the work folder (the caller owns that folder).
+ */
+#ifndef RL_BUILD_H
+#define RL_BUILD_H
+
+#include "manifest.h"
+#include "rl.h"
+#include "toolchain.h"
+#include "util.h"
+
+#include <stdbool.h>
+
+typedef enum { BUILD_TSAN, BUILD_PLAIN } build_variant;
+
+typedef struct {
+    char *name;  /* "test_bank" (from test_bank.c) */
+    char *path;  /* absolute path of the binary */
+    bool hidden; /* built from a hidden test program */
+} build_program;
+
+typedef struct {
+    bool ok;                 /* every program compiled */
+    char *src_dir;           /* the folder the sources were laid out in (absolute) */
+    char *log;               /* compiler output of every program, capped; "" when silent */
+    build_program *programs; /* one per test program, in manifest order (visible, hidden) */
+    size_t nprograms;
+    bool hidden_missing; /* hidden tests were asked for but are not on this machine */
+    double seconds;
+} build_result;
+
+/* Builds lab with the given student files (absolute paths, in the order of
+ * lab->student_files) in workdir/<variant>/. Returns RL_OK when the stage
+ * ran, even if the student's code did not compile (then out->ok is false
+ * and out->log says why); fails only when the harness cannot work. */
+rl_status build_lab(const lab_manifest *lab, const strlist *student_paths, bool with_hidden,
+                    const toolchain *tc, const char *lab_support_dir, const char *workdir,
+                    build_variant variant, int jobs, build_result *out, rl_err *err);
+
+void build_result_free(build_result *b);
+
+#endif

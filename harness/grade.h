@@ -1,0 +1,79 @@
+/*
+ * grade.h - the grading pipeline for one lab: build, run the trials,
+ * analyse them, score the checks. `racelab check` (a student's working copy)
+ * and `racelab grade` (a submission) both come through here, so they give
+ * the same verdict on the same files.
+ *
+ * grade_lab never fails outward: a compile error, a crash, a timeout or an
+ * internal error of the harness still yields a lab_result with every check
+ * present and scored, and a message saying why.
+ *
+ * Ownership: a lab_result owns its manifest (moved in) and everything else
+ * inside; release it with lab_result_free().
+ */
+#ifndef RL_GRADE_H
+#define RL_GRADE_H
+
+#include "analyse.h"
+#include "manifest.h"
+#include "score.h"
+#include "toolchain.h"
+
+typedef struct {
+    const char *support_dir; /* harness/lab_support, put on the include path */
+    const toolchain *tc;
+    const char *scratch; /* this run's scratch folder; each lab works below it */
+    int trials;          /* 0: the lab's own default */
+    double timeout;      /* seconds per trial, 0: the lab's own */
+    unsigned seed;       /* trial i runs with seed + i */
+    int jobs;            /* programs run at once */
+    bool with_hidden;    /* also build and run the hidden tests */
+    /* called after each finished trial, may be NULL */
+    void (*progress)(const char *lab, int done, int total, void *ctx);
+    void *progress_ctx;
+} grade_options;
+
+typedef enum {
+    LAB_GRADED,        /* built and run: the checks speak */
+    LAB_NOT_SUBMITTED, /* the student files were not in the submission */
+    LAB_BUILD_FAILED,  /* the code did not compile */
+    LAB_ERROR,         /* the grader itself failed; checks scored 0 */
+} lab_state;
+
+/* What the run saw of one deduplicated finding. */
+typedef struct {
+    unsigned trials;      /* trials that showed it */
+    unsigned first_trial; /* 0-based */
+    unsigned first_seed;
+} finding_stat;
+
+typedef struct {
+    lab_manifest lab;
+    lab_state state;
+    char *message;   /* one line for every state but LAB_GRADED, else NULL */
+    strlist notes;   /* lines the report shows under the lab (refused files, ...) */
+    strlist sources; /* the student files graded (absolute paths, in the order of
+                        lab.student_files), for showing source lines */
+    char *build_log; /* compiler output, "" when silent */
+    trial_result *trials;
+    size_t ntrials;
+    tsan_findings findings; /* over all trials, duplicates merged */
+    finding_stat *stats;    /* one per finding */
+    check_result *checks;   /* one per lab.checks */
+    double score;
+    double max_score;
+    double seconds;
+} lab_result;
+
+/* Grades lab (moved into out) with the student's files (absolute paths in
+ * the order of lab->student_files). */
+void grade_lab(const grade_options *o, lab_manifest *lab, const strlist *student_paths,
+               lab_result *out);
+
+/* A result for a lab that could not be graded at all (state and message
+ * given), every check present and scored 0. lab is moved into out. */
+void grade_lab_failed(lab_manifest *lab, lab_state state, const char *message, lab_result *out);
+
+void lab_result_free(lab_result *r);
+
+#endif

@@ -1,0 +1,70 @@
+/*
+ * manifest.h - a lab's lab.ini, loaded and checked.
+ *
+ * The format is documented for instructors in labs/README.md. Loading
+ * rejects anything a grader could trip over later (unknown keys, a check of
+ * unknown kind, points that are not a number, missing files), naming the
+ * file, the line and the fix.
+ *
+ * Ownership: manifest_load fills a lab_manifest the caller releases with
+ * manifest_free(); every string and list inside belongs to it.
+ */
+#ifndef RL_MANIFEST_H
+#define RL_MANIFEST_H
+
+#include "rl.h"
+#include "util.h"
+
+typedef enum {
+    CHECK_TESTS,     /* cmocka tests pass in every trial */
+    CHECK_RACE_FREE, /* no ThreadSanitizer report in any trial */
+} check_kind;
+
+typedef struct {
+    char *id;    /* section name after "check ": "race-free" */
+    char *title; /* what the student reads: "No data races on the balance" */
+    check_kind kind;
+    double points;
+    strlist tests; /* CHECK_TESTS: cmocka test-name globs; empty means every test */
+    strlist kinds; /* CHECK_RACE_FREE: finding kinds that count ("data race", ...);
+                      empty means every kind */
+    char *hint;    /* shown when the check fails; may be NULL */
+} lab_check;
+
+typedef struct {
+    char *id;           /* folder name: "01-bank" */
+    char *dir;          /* absolute path of labs/ID */
+    char *solution_dir; /* absolute path of solutions/ID (may not exist) */
+    char *title;
+    char *summary;         /* one line for `racelab list` */
+    strlist student_files; /* files a student edits and submits: "bank.c" */
+    strlist support;       /* other .c files of the lab compiled into every program */
+    strlist tests;         /* visible test programs (each a .c with main) in labs/ID */
+    strlist hidden_tests;  /* hidden test programs, in solutions/ID; graded when present */
+    int trials;            /* default trial count */
+    double timeout;        /* seconds per trial (wall clock) */
+    int threads[8];        /* thread counts rotated through trials */
+    size_t nthreads;
+    char *cflags;  /* extra compiler flags, may be "" */
+    char *ldflags; /* extra linker flags, may be "" */
+    lab_check *checks;
+    size_t nchecks;
+    double max_points; /* sum of the checks' points */
+} lab_manifest;
+
+/* Loads labs_root/id/lab.ini (solutions_root/id is recorded, need not exist). */
+rl_status manifest_load(const char *labs_root, const char *solutions_root, const char *id,
+                        lab_manifest *out, rl_err *err);
+
+/* Parses one lab.ini file from a path (used by manifest_load and tests);
+ * dir and id are recorded as given. Checks that the named files exist in dir
+ * (student files, support, tests). */
+rl_status manifest_parse_file(const char *path, const char *id, const char *dir,
+                              const char *solution_dir, lab_manifest *out, rl_err *err);
+
+void manifest_free(lab_manifest *m);
+
+/* The word used in lab.ini for a kind ("tests", "race-free"). */
+const char *check_kind_name(check_kind kind);
+
+#endif

@@ -1,0 +1,256 @@
+/*
+ * run.c - the process pool behind run.h.
+ *
+ * One single-threaded event loop: start children while slots are free, poll
+ * their output pipes with a short timeout, reap those that ended, and kill
+ * the process group of any child past its deadline. When a child's leader
+ * exits, whatever it left in its group is killed too, so a stray grandchild
+ * holding the pipe open cannot stall the grader.
+ */
+#include "run.h"
+
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define RUN_DEFAULT_FSIZE (64UL * 1024 * 1024)
+#define RUN_OPEN_FILES 256
+#define RUN_POLL_MS 50
+
+typedef struct {
+    size_t index; /* into specs/outs */
+    pid_t pid;
+    int fd; /* read end of the output pipe, -1 once closed */
+    double start, deadline;
+    bool exited, timed_out;
+    int wstatus;
+    strbuf out;
+} slot;
+
+static void set_limit(int resource, rlim_t value)
+{
+    struct rlimit rl = {value, value};
+    setrlimit(resource, &rl);
+}
+
+/* In the child: everything between fork and exec. Never returns. */
+static void child_exec(const run_spec *s, int out_fd)
+{
+    setsid();
+    for (int sig = 1; sig < NSIG; sig++)
+        signal(sig, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+
+    int in = open("/dev/null", O_RDONLY);
+    if (in < 0 || dup2(in, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0)
+        _exit(127);
+    close_range(3, ~0U, 0);
+    if (s->cwd && chdir(s->cwd) != 0) {
+        dprintf(2, "racelab: cannot enter %s: %s\n", s->cwd, strerror(errno));
+        _exit(127);
+    }
+    double cpu = s->timeout * 2 + 1;
+    set_limit(RLIMIT_CPU, (rlim_t)cpu);
+    set_limit(RLIMIT_FSIZE, s->file_size ? s->file_size : RUN_DEFAULT_FSIZE);
+    set_limit(RLIMIT_NOFILE, RUN_OPEN_FILES);
+    set_limit(RLIMIT_CORE, 0);
+    if (s->no_aslr)
+        personality(ADDR_NO_RANDOMIZE);
+    execve(s->argv[0], (char *const *)s->argv, (char *const *)s->envp);
+    dprintf(2, "racelab: cannot run %s: %s\n", s->argv[0], strerror(errno));
+    _exit(127);
+}
+
+static bool slot_start(slot *sl, const run_spec *s, size_t index, run_outcome *o)
+{
+    memset(sl, 0, sizeof *sl);
+    sl->index = index;
+    sl->fd = -1;
+    sb_init(&sl->out);
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0) {
+        sb_printf(&sl->out, "racelab: cannot create a pipe: %s\n", strerror(errno));
+        return false;
+    }
+    sl->start = now_seconds();
+    sl->deadline = sl->start + s->timeout;
+    pid_t pid = fork();
+    if (pid < 0) {
+        sb_printf(&sl->out, "racelab: cannot start a process: %s\n", strerror(errno));
+        close(p[0]);
+        close(p[1]);
+        return false;
+    }
+    if (pid == 0) {
+        close(p[0]);
+        child_exec(s, p[1]);
+    }
+    setpgid(pid, pid); /* harmless if the child's setsid() came first */
+    close(p[1]);
+    fcntl(p[0], F_SETFL, O_NONBLOCK);
+    sl->pid = pid;
+    sl->fd = p[0];
+    (void)o;
+    return true;
+}
+
+/* Reads what is available on the slot's pipe, keeping up to cap bytes. */
+static void slot_drain(slot *sl, size_t cap, bool *truncated)
+{
+    char buf[65536];
+    for (;;) {
+        ssize_t n = read(sl->fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return; /* EAGAIN: nothing more for now */
+        if (n == 0) {
+            close(sl->fd);
+            sl->fd = -1;
+            return;
+        }
+        size_t room = sl->out.len < cap ? cap - sl->out.len : 0;
+        if ((size_t)n > room)
+            *truncated = true;
+        sb_appendn(&sl->out, buf, (size_t)n < room ? (size_t)n : room);
+    }
+}
+
+static void slot_finish(slot *sl, run_outcome *o)
+{
+    o->seconds = now_seconds() - sl->start;
+    if (sl->timed_out) {
+        o->end = RUN_TIMED_OUT;
+    } else if (WIFSIGNALED(sl->wstatus)) {
+        o->end = RUN_SIGNALED;
+        o->signal = WTERMSIG(sl->wstatus);
+    } else {
+        o->end = RUN_EXITED;
+        o->exit_code = WEXITSTATUS(sl->wstatus);
+    }
+    o->output_len = sl->out.len;
+    o->output = sb_take(&sl->out);
+}
+
+/* Advances one running slot: reap, enforce the deadline, collect output.
+ * Returns true when the slot is done. */
+static bool slot_step(slot *sl, const run_spec *s, run_outcome *o)
+{
+    if (sl->fd >= 0)
+        slot_drain(sl, s->output_cap, &o->output_truncated);
+    if (!sl->exited) {
+        pid_t r = waitpid(sl->pid, &sl->wstatus, WNOHANG);
+        if (r == sl->pid) {
+            sl->exited = true;
+            /* the leader is gone: nothing it left behind may outlive it */
+            kill(-sl->pid, SIGKILL);
+        } else if (now_seconds() >= sl->deadline) {
+            sl->timed_out = true;
+            kill(-sl->pid, SIGKILL);
+            kill(sl->pid, SIGKILL);
+            waitpid(sl->pid, &sl->wstatus, 0);
+            sl->exited = true;
+        }
+    }
+    if (sl->exited && sl->fd >= 0) {
+        slot_drain(sl, s->output_cap, &o->output_truncated);
+        if (sl->fd >= 0) { /* a writer outside the group may hold the pipe: stop here */
+            close(sl->fd);
+            sl->fd = -1;
+        }
+    }
+    if (!sl->exited)
+        return false;
+    slot_finish(sl, o);
+    return true;
+}
+
+static int poll_timeout_ms(const slot *slots, int nslots)
+{
+    double now = now_seconds();
+    int ms = RUN_POLL_MS;
+    for (int i = 0; i < nslots; i++) {
+        int left = (int)((slots[i].deadline - now) * 1000) + 1;
+        if (left < ms)
+            ms = left < 0 ? 0 : left;
+    }
+    return ms;
+}
+
+rl_status run_all(const run_spec *specs, run_outcome *outs, size_t n, int jobs, rl_err *err)
+{
+    if (jobs < 1)
+        jobs = 1;
+    memset(outs, 0, n * sizeof *outs);
+    slot *slots = xcalloc((size_t)jobs, sizeof *slots);
+    struct pollfd *pfds = xcalloc((size_t)jobs, sizeof *pfds);
+    int active = 0;
+    size_t next = 0;
+    while (next < n || active > 0) {
+        while (active < jobs && next < n) {
+            slot *sl = &slots[active];
+            if (slot_start(sl, &specs[next], next, &outs[next])) {
+                active++;
+            } else {
+                outs[next].end = RUN_NOT_STARTED;
+                outs[next].output_len = sl->out.len;
+                outs[next].output = sb_take(&sl->out);
+            }
+            next++;
+        }
+        int npfd = 0;
+        for (int i = 0; i < active; i++)
+            if (slots[i].fd >= 0)
+                pfds[npfd++] = (struct pollfd){.fd = slots[i].fd, .events = POLLIN};
+        int ms = poll_timeout_ms(slots, active);
+        if (npfd > 0)
+            poll(pfds, (nfds_t)npfd, ms);
+        else if (active > 0)
+            usleep((useconds_t)(ms > 5 ? 5 : ms) * 1000);
+        for (int i = 0; i < active;) {
+            if (slot_step(&slots[i], &specs[slots[i].index], &outs[slots[i].index]))
+                slots[i] = slots[--active];
+            else
+                i++;
+        }
+    }
+    free(slots);
+    free(pfds);
+    (void)err;
+    return RL_OK;
+}
+
+void run_outcome_free(run_outcome *o)
+{
+    free(o->output);
+    memset(o, 0, sizeof *o);
+}
+
+char *run_outcome_describe(const run_outcome *o, double timeout)
+{
+    switch (o->end) {
+    case RUN_EXITED:
+        return xasprintf("exited with status %d", o->exit_code);
+    case RUN_SIGNALED:
+        return xasprintf("killed by signal %d (%s)", o->signal, strsignal(o->signal));
+    case RUN_TIMED_OUT:
+        return xasprintf("did not finish within %.1f s and was stopped (a deadlock or an endless "
+                         "loop?)",
+                         timeout);
+    case RUN_NOT_STARTED:
+        return xstrdup("could not be started");
+    }
+    return xstrdup("ended in an unknown way");
+}

@@ -1,0 +1,62 @@
+/*
+ * run.h - runs programs as isolated, time-limited child processes, several
+ * at once.
+ *
+ * Each program runs in its own process group and session with a clean,
+ * caller-built environment, stdin from /dev/null, resource limits (CPU
+ * seconds, file size, open files, no core dumps), stdout and stderr captured
+ * together through a pipe with a size cap (the rest is drained and dropped,
+ * so a chatty program never blocks or fills the disk), and a wall-clock
+ * timeout that kills the whole process group. Up to `jobs` programs run at
+ * once; the caller gets one outcome per spec, in order, whatever happened.
+ *
+ * Ownership: run_outcome strings belong to the outcome; release them with
+ * run_outcome_free().
+ */
+#ifndef RL_RUN_H
+#define RL_RUN_H
+
+#include "rl.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct {
+    const char *const *argv; /* argv[0] is the program's path */
+    const char *const *envp; /* the whole environment of the program */
+    const char *cwd;         /* working folder */
+    double timeout;          /* wall-clock seconds before the group is killed */
+    size_t output_cap;       /* bytes of stdout+stderr kept */
+    unsigned long file_size; /* RLIMIT_FSIZE in bytes (0: 64 MiB) */
+    bool no_aslr;            /* run with address randomisation off (setarch -R) */
+} run_spec;
+
+typedef enum {
+    RUN_EXITED,      /* exit_code is valid */
+    RUN_SIGNALED,    /* signal is valid */
+    RUN_TIMED_OUT,   /* killed at the deadline */
+    RUN_NOT_STARTED, /* fork or exec failed: see output */
+} run_end;
+
+typedef struct {
+    run_end end;
+    int exit_code;
+    int signal;
+    double seconds; /* wall-clock time */
+    char *output;   /* captured stdout+stderr, NUL-terminated (owned) */
+    size_t output_len;
+    bool output_truncated; /* more was written than output_cap */
+} run_outcome;
+
+/* Runs every spec, at most jobs at a time, and fills outs[i] for specs[i].
+ * Fails only when the harness itself cannot work (no pipe, no memory); a
+ * program that cannot start gets RUN_NOT_STARTED in its outcome. */
+rl_status run_all(const run_spec *specs, run_outcome *outs, size_t n, int jobs, rl_err *err);
+
+void run_outcome_free(run_outcome *o);
+
+/* One line for an outcome: "exited with status 1", "killed by signal 11
+ * (Segmentation fault)", "timed out after 10.0 s". Returns a new string. */
+char *run_outcome_describe(const run_outcome *o, double timeout);
+
+#endif

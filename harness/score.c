@@ -1,0 +1,179 @@
+/*
+ * score.c - applies lab.ini's checks to trial results (see score.h).
+ */
+#include "score.h"
+
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define SCORE_DETAIL_RUNS 3 /* failing runs described in a check's details */
+
+bool score_check_counts(const lab_check *check, const tsan_finding *f)
+{
+    if (check->kinds.n == 0)
+        return true;
+    return strlist_contains(&check->kinds, tsan_kind_name(f->kind)) ||
+           strlist_contains(&check->kinds, f->title);
+}
+
+static bool check_covers(const lab_check *check, const char *test)
+{
+    if (check->tests.n == 0)
+        return true;
+    for (size_t i = 0; i < check->tests.n; i++)
+        if (name_matches(check->tests.items[i], test))
+            return true;
+    return false;
+}
+
+/* The tests a check covers: every name any trial reported, with the program
+ * it came from. A test never reported anywhere cannot be named, and the
+ * program that should have reported it shows up as a failed run instead. */
+static void expected_tests(const lab_check *check, const trial_result *trials, size_t n,
+                           strlist *tests, strlist *programs)
+{
+    for (size_t t = 0; t < n; t++)
+        for (size_t r = 0; r < trials[t].nruns; r++) {
+            const program_run *run = &trials[t].runs[r];
+            for (size_t i = 0; i < run->tests.n; i++) {
+                const char *name = run->tests.items[i].name;
+                if (check_covers(check, name) && !strlist_contains(tests, name)) {
+                    strlist_push(tests, name);
+                    strlist_push(programs, run->name);
+                }
+            }
+        }
+}
+
+static bool program_ended_badly(const program_run *r)
+{
+    return r->run.end == RUN_TIMED_OUT || r->run.end == RUN_SIGNALED ||
+           r->run.end == RUN_NOT_STARTED;
+}
+
+/* Judges a tests check in one trial; appends why it failed to why. */
+static bool tests_hold(const lab_check *check, const trial_result *t, const strlist *tests,
+                       const strlist *programs, strbuf *why)
+{
+    bool ok = true;
+    for (size_t r = 0; r < t->nruns; r++) {
+        const program_run *run = &t->runs[r];
+        /* a check over every test needs every program; a narrower one, the
+         * programs that reported its tests */
+        if (check->tests.n && !strlist_contains(programs, run->name))
+            continue;
+        if (program_ended_badly(run) || !run->have_results) {
+            char *how = run_outcome_describe(&run->run, t->timeout);
+            sb_printf(why, "%s %s", run->hidden ? "a hidden test program" : run->name, how);
+            if (!run->have_results && run->results_error)
+                sb_printf(why, "; %s", run->results_error);
+            sb_append(why, "\n");
+            free(how);
+            ok = false;
+        }
+    }
+    for (size_t i = 0; i < tests->n; i++) {
+        bool found;
+        if (trial_test_passed(t, tests->items[i], &found) || !found)
+            continue; /* not found: its program's failure is reported above */
+        for (size_t r = 0; r < t->nruns; r++)
+            for (size_t j = 0; j < t->runs[r].tests.n; j++) {
+                const test_case *c = &t->runs[r].tests.items[j];
+                if (strcmp(c->name, tests->items[i]) == 0)
+                    sb_printf(why, "test %s failed: %s\n", c->name,
+                              c->message ? c->message : "(no message)");
+            }
+        ok = false;
+    }
+    if (tests->n == 0 && ok) {
+        sb_append(why, "no test result matched this check (lab.ini tests = ...)\n");
+        ok = false;
+    }
+    return ok;
+}
+
+static bool race_free_holds(const lab_check *check, const trial_result *t, strbuf *why)
+{
+    unsigned counted = 0;
+    for (size_t i = 0; i < t->findings.n; i++) {
+        const tsan_finding *f = &t->findings.items[i];
+        if (!score_check_counts(check, f))
+            continue;
+        if (counted++ < 3)
+            sb_printf(why, "ThreadSanitizer: %s%s%s\n", tsan_kind_name(f->kind),
+                      f->summary ? ": " : "", f->summary ? f->summary : "");
+    }
+    if (counted > 3)
+        sb_printf(why, "... and %u more\n", counted - 3);
+    if (t->findings.unparsed && check->kinds.n == 0) {
+        sb_printf(why, "ThreadSanitizer wrote %u report(s) that could not be read whole\n",
+                  t->findings.unparsed);
+        counted++;
+    }
+    return counted == 0;
+}
+
+static char *run_summary(int failed, int runs)
+{
+    if (failed == 0)
+        return xasprintf("passed in all %d runs", runs);
+    if (failed == runs)
+        return xasprintf("failed in %s%d runs", runs > 1 ? "all " : "", runs);
+    return xasprintf("failed in %d of %d runs (nondeterministic: it depends on the schedule)",
+                     failed, runs);
+}
+
+static void score_check(const lab_check *check, const trial_result *trials, size_t n,
+                        check_result *out)
+{
+    memset(out, 0, sizeof *out);
+    out->check = check;
+    out->runs = (int)n;
+    strlist tests = {0}, programs = {0};
+    if (check->kind == CHECK_TESTS)
+        expected_tests(check, trials, n, &tests, &programs);
+    strbuf details;
+    sb_init(&details);
+    for (size_t t = 0; t < n; t++) {
+        strbuf why;
+        sb_init(&why);
+        bool ok = check->kind == CHECK_TESTS
+                      ? tests_hold(check, &trials[t], &tests, &programs, &why)
+                      : race_free_holds(check, &trials[t], &why);
+        if (!ok && ++out->failed_runs <= SCORE_DETAIL_RUNS)
+            sb_printf(&details, "run %d (seed %u, %d threads):\n%s", trials[t].index + 1,
+                      trials[t].seed, trials[t].threads, why.data);
+        sb_free(&why);
+    }
+    out->passed = n > 0 && out->failed_runs == 0;
+    out->score = out->passed ? check->points : 0;
+    out->summary = n ? run_summary(out->failed_runs, (int)n) : xstrdup("not run");
+    out->details = details.len ? sb_take(&details) : NULL;
+    sb_free(&details);
+    strlist_free(&tests);
+    strlist_free(&programs);
+}
+
+void score_lab(const lab_manifest *lab, const trial_result *trials, size_t n, check_result *out)
+{
+    for (size_t i = 0; i < lab->nchecks; i++)
+        score_check(&lab->checks[i], trials, n, &out[i]);
+}
+
+void score_all_failed(const lab_manifest *lab, const char *reason, check_result *out)
+{
+    for (size_t i = 0; i < lab->nchecks; i++) {
+        memset(&out[i], 0, sizeof out[i]);
+        out[i].check = &lab->checks[i];
+        out[i].summary = xstrdup(reason);
+    }
+}
+
+void check_result_free(check_result *r)
+{
+    free(r->summary);
+    free(r->details);
+    memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,39 @@
+/*
+ * score.h - the score stage: applies a lab's checks (lab.ini) to its trials.
+ *
+ * A check earns its points only when it holds in every trial. One that
+ * fails in some trials and holds in others is reported as nondeterministic
+ * with its failure rate ("failed in 3 of 20 runs"), never averaged, so the
+ * same submission always gets the same score for the same verdicts.
+ *
+ * Ownership: check_result strings belong to the result; release with
+ * check_result_free().
+ */
+#ifndef RL_SCORE_H
+#define RL_SCORE_H
+
+#include "analyse.h"
+#include "manifest.h"
+
+typedef struct {
+    const lab_check *check; /* borrowed from the manifest */
+    double score;
+    bool passed;
+    int runs; /* trials the check was judged on */
+    int failed_runs;
+    char *summary; /* one line: "failed in 3 of 20 runs (nondeterministic)" */
+    char *details; /* what went wrong in the first failing run(s), or NULL */
+} check_result;
+
+/* Scores every check of lab over n trials into out[0..lab->nchecks). */
+void score_lab(const lab_manifest *lab, const trial_result *trials, size_t n, check_result *out);
+
+/* Scores every check 0 with the same reason (build failed, files missing). */
+void score_all_failed(const lab_manifest *lab, const char *reason, check_result *out);
+
+/* True when the check counts this kind of finding. */
+bool score_check_counts(const lab_check *check, const tsan_finding *f);
+
+void check_result_free(check_result *r);
+
+#endif

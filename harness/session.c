@@ -1,0 +1,130 @@
+/*
+ * session.c - the set-up and tear-down shared by the grading subcommands
+ * (see session.h).
+ */
+#include "session.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char *find_root(void)
+{
+    const char *env = getenv("RACELAB_ROOT");
+    if (env && *env)
+        return realpath(env, NULL);
+    char *exe = realpath("/proc/self/exe", NULL);
+    if (exe) {
+        /* build/racelab -> the folder above build/ */
+        for (int up = 0; up < 2; up++) {
+            char *slash = strrchr(exe, '/');
+            if (slash)
+                *slash = '\0';
+        }
+        char *labs = path_join(exe, "labs");
+        bool ok = path_is_dir(labs);
+        free(labs);
+        if (ok)
+            return exe;
+        free(exe);
+    }
+    return realpath(".", NULL);
+}
+
+rl_status session_open(session *s, const cli_options *o, rl_err *err)
+{
+    memset(s, 0, sizeof *s);
+    s->root = find_root();
+    if (!s->root)
+        return rl_fail(err, RL_ERR_NOT_FOUND, "cannot find the racelab folder; set RACELAB_ROOT");
+    s->labs_root = path_join(s->root, "labs");
+    s->solutions_root = path_join(s->root, "solutions");
+    s->support_dir = path_join(s->root, "harness/lab_support");
+    if (!path_is_dir(s->labs_root))
+        return rl_fail(err, RL_ERR_NOT_FOUND,
+                       "%s: no labs folder; run racelab from its project or set RACELAB_ROOT",
+                       s->labs_root);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    s->jobs = o->jobs > 0 ? o->jobs : (cores > 0 ? (int)cores : 1);
+    return dir_make_temp("run", &s->scratch, err);
+}
+
+rl_status session_lab_ids(const session *s, strlist *ids, rl_err *err)
+{
+    strlist names = {0};
+    rl_status st = dir_list(s->labs_root, &names, err);
+    for (size_t i = 0; st == RL_OK && i < names.n; i++) {
+        char *ini = xasprintf("%s/%s/lab.ini", s->labs_root, names.items[i]);
+        if (path_is_regular(ini))
+            strlist_push(ids, names.items[i]);
+        free(ini);
+    }
+    strlist_free(&names);
+    return st;
+}
+
+rl_status session_toolchain(session *s, rl_err *err)
+{
+    if (s->tc.cc)
+        return RL_OK;
+    return toolchain_check(s->scratch, &s->tc, err);
+}
+
+grade_options session_grade_options(const session *s, const cli_options *o)
+{
+    return (grade_options){.support_dir = s->support_dir,
+                           .tc = &s->tc,
+                           .scratch = s->scratch,
+                           .trials = o->trials,
+                           .timeout = o->timeout,
+                           .seed = o->seed,
+                           .jobs = s->jobs,
+                           .with_hidden = true};
+}
+
+rl_status session_write_report(const cli_options *o, const report *r, rl_err *err)
+{
+    if (!o->output)
+        return report_write(r, o->format, stdout, err);
+    char *tmp = xasprintf("%s.partial", o->output);
+    FILE *f = fopen(tmp, "w");
+    rl_status st = RL_OK;
+    if (!f) {
+        st = rl_fail(err, RL_ERR_IO, "%s: cannot write the report; check the folder exists",
+                     o->output);
+    } else {
+        st = report_write(r, o->format, f, err);
+        if (fclose(f) != 0 && st == RL_OK)
+            st = rl_fail(err, RL_ERR_IO, "%s: cannot write the report", o->output);
+        if (st == RL_OK && rename(tmp, o->output) != 0)
+            st = rl_fail(err, RL_ERR_IO, "%s: cannot write the report", o->output);
+        if (st != RL_OK)
+            unlink(tmp);
+    }
+    free(tmp);
+    return st;
+}
+
+void session_close(session *s)
+{
+    if (s->scratch)
+        dir_remove_tree(s->scratch, NULL);
+    free(s->scratch);
+    free(s->root);
+    free(s->labs_root);
+    free(s->solutions_root);
+    free(s->support_dir);
+    toolchain_free(&s->tc);
+    memset(s, 0, sizeof *s);
+}
+
+void report_release(report *r)
+{
+    for (size_t i = 0; i < r->nlabs; i++)
+        lab_result_free(&r->labs[i]);
+    free(r->labs);
+    strlist_free(&r->notes);
+    r->labs = NULL;
+    r->nlabs = 0;
+}

@@ -1,0 +1,33 @@
+/*
+ * toolchain.h - finds the C compiler and proves ThreadSanitizer works, once
+ * per racelab run.
+ *
+ * The check compiles a two-thread racy program with -fsanitize=thread, runs
+ * it and expects a data-race report. Where the sanitizer runtime cannot start
+ * (clang 14 on kernels with high ASLR entropy dies with "unexpected memory
+ * mapping"), it tries again with address randomisation off (what setarch -R
+ * does); if that works, every trial runs that way and the report says so.
+ *
+ * Ownership: toolchain_check fills a toolchain released by toolchain_free().
+ */
+#ifndef RL_TOOLCHAIN_H
+#define RL_TOOLCHAIN_H
+
+#include "rl.h"
+
+#include <stdbool.h>
+
+typedef struct {
+    char *cc;      /* absolute path of the compiler (owned) */
+    char *version; /* first line of `cc --version` (owned) */
+    bool no_aslr;  /* trials must run with ASLR off */
+    char *note;    /* a line for the report when no_aslr is set, else NULL (owned) */
+} toolchain;
+
+/* Finds the compiler ($RACELAB_CC, else clang on PATH) and checks it in a
+ * scratch folder under scratch_parent. */
+rl_status toolchain_check(const char *scratch_parent, toolchain *out, rl_err *err);
+
+void toolchain_free(toolchain *tc);
+
+#endif
