@@ -2,7 +2,7 @@
 #
 #   make grade   grade the working copy of every lab (installs Debian packages as root)
 #   make test    the project's own test suite
-#   make bench   median grading time per lab and TSan overhead
+#   make bench   median grading time per lab and TSan overhead (REPEAT=N)
 #
 # Every target first runs harness/install-deps.sh, which installs missing
 # Debian packages when run as root and otherwise prints the apt-get line.
@@ -66,8 +66,11 @@ e2e: test-deps $(RACELAB) $(E2E_BIN)
 test: test-deps $(RACELAB) $(UNIT_BIN) $(E2E_BIN)
 	@tests/run-suite.sh $(UNIT_BIN) $(E2E_BIN)
 
-bench: deps $(RACELAB)
-	@tests/bench.sh
+$(BUILD)/bench: tests/bench/bench.c $(LIB_OBJ)
+	$(CC) $(ALLCFLAGS) $< $(LIB_OBJ) $(LDLIBS) -o $@
+
+bench: deps $(RACELAB) $(BUILD)/bench
+	@$(BUILD)/bench $(REPEAT)
 
 format:
 	clang-format -i harness/*.c harness/*.h harness/probe/*.[ch] tests/unit/*.[ch] tests/e2e/*.[ch]

@@ -32,6 +32,48 @@ static void read_results(program_run *r, const char *trial_dir)
         r->results_error = xasprintf("the test report could not be read: %s", e.msg);
 }
 
+/* True when one of the findings from index `from` shows cmocka's signal
+ * handler at work: a signal-unsafe call made straight from libcmocka. cmocka
+ * catches a crash (SIGSEGV, SIGFPE, ...) and longjmps out of its handler to
+ * run on, so ThreadSanitizer then sees every later call as made inside a
+ * signal handler; those reports are the crash's echo, not the student's. */
+static bool cmocka_caught_crash(const tsan_findings *set, size_t from)
+{
+    for (size_t i = from; i < set->n; i++) {
+        const tsan_finding *f = &set->items[i];
+        if (f->kind != TSAN_SIGNAL_UNSAFE || f->naccesses == 0)
+            continue;
+        const tsan_stack *st = &f->accesses[0].stack;
+        if (st->n > 1 && st->frames[1].module && strstr(st->frames[1].module, "libcmocka"))
+            return true;
+    }
+    return false;
+}
+
+/* The run whose log this is ("<program>.tsan.<pid>"), or NULL. */
+static program_run *log_owner(trial_result *t, const char *log_name)
+{
+    for (size_t i = 0; i < t->nruns; i++) {
+        size_t n = strlen(t->runs[i].name);
+        if (strncmp(log_name, t->runs[i].name, n) == 0 && strncmp(log_name + n, ".tsan.", 6) == 0)
+            return &t->runs[i];
+    }
+    return NULL;
+}
+
+/* Drops the signal-unsafe reports that a crash caught by cmocka causes. */
+static void drop_crash_artifacts(tsan_findings *set, size_t from)
+{
+    size_t keep = from;
+    for (size_t i = from; i < set->n; i++) {
+        if (set->items[i].kind == TSAN_SIGNAL_UNSAFE)
+            tsan_finding_free(&set->items[i]);
+        else
+            set->items[keep++] = set->items[i];
+    }
+    set->n = keep;
+}
+
 /* Parses every "<program>.tsan.<pid>" file in the trial folder. */
 static rl_status read_tsan_logs(trial_result *t, const char *trial_dir, rl_err *err)
 {
@@ -43,10 +85,16 @@ static rl_status read_tsan_logs(trial_result *t, const char *trial_dir, rl_err *
             continue;
         char *path = path_join(trial_dir, names.items[i]);
         char *text = NULL;
-        size_t len = 0;
+        size_t len = 0, before = raw.n;
         bool truncated = false;
         if (file_read(path, ANALYSE_LOG_MAX, &text, &len, &truncated, NULL) == RL_OK)
             st = tsan_parse(text, len, &raw, err);
+        program_run *owner = log_owner(t, names.items[i]);
+        if (st == RL_OK && cmocka_caught_crash(&raw, before)) {
+            drop_crash_artifacts(&raw, before);
+            if (owner)
+                owner->crashed = true;
+        }
         free(text);
         free(path);
     }

@@ -22,6 +22,9 @@
 #include <stdbool.h>
 
 #define ANALYSE_LOG_MAX (8 * 1024 * 1024) /* bytes of TSan log read per file */
+/* The exit status ThreadSanitizer is told to use (TSAN_OPTIONS exitcode=):
+ * not a status a student's program returns by accident. */
+#define ANALYSE_TSAN_EXIT_CODE 217
 
 typedef struct {
     char *name;          /* program name: "test_bank" */
@@ -30,6 +33,7 @@ typedef struct {
     bool have_results;   /* cmocka's report was read */
     char *results_error; /* why not, when !have_results */
     test_cases tests;
+    bool crashed; /* a test crashed (a signal cmocka caught) */
 } program_run;
 
 typedef struct {

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #define TRIAL_OUTPUT_CAP (64 * 1024)
-#define TSAN_EXIT_CODE 217 /* not a status a student's program returns by accident */
 
 static void finish(lab_result *out)
 {
@@ -60,7 +59,7 @@ static void trial_env(const trial_result *t, const char *dir, const char *progra
     strlist_push_owned(env, xasprintf("TSAN_OPTIONS=log_path=%s exitcode=%d halt_on_error=0 "
                                       "atexit_sleep_ms=0 second_deadlock_stack=1 "
                                       "report_signal_unsafe=1 strip_path_prefix=%s/",
-                                      log, TSAN_EXIT_CODE, src_dir));
+                                      log, ANALYSE_TSAN_EXIT_CODE, src_dir));
     strlist_push(env, "CMOCKA_MESSAGE_OUTPUT=xml");
     strlist_push_owned(env, xasprintf("CMOCKA_XML_FILE=%s", xml));
     strlist_push_owned(env, xasprintf("RACELAB_THREADS=%d", t->threads));

@@ -29,22 +29,48 @@ static bool check_covers(const lab_check *check, const char *test)
 }
 
 /* The tests a check covers: every name any trial reported, with the program
- * it came from. A test never reported anywhere cannot be named, and the
- * program that should have reported it shows up as a failed run instead. */
+ * it came from. A test never reported anywhere cannot be named, so a program
+ * that never reported any result (it crashed or hung every time) counts for
+ * every check, and its failure is shown instead. */
 static void expected_tests(const lab_check *check, const trial_result *trials, size_t n,
                            strlist *tests, strlist *programs)
 {
+    strlist reporting = {0};
     for (size_t t = 0; t < n; t++)
         for (size_t r = 0; r < trials[t].nruns; r++) {
             const program_run *run = &trials[t].runs[r];
+            if (run->have_results && !strlist_contains(&reporting, run->name))
+                strlist_push(&reporting, run->name);
             for (size_t i = 0; i < run->tests.n; i++) {
                 const char *name = run->tests.items[i].name;
                 if (check_covers(check, name) && !strlist_contains(tests, name)) {
                     strlist_push(tests, name);
-                    strlist_push(programs, run->name);
+                    if (!strlist_contains(programs, run->name))
+                        strlist_push(programs, run->name);
                 }
             }
         }
+    for (size_t r = 0; n > 0 && r < trials[0].nruns; r++)
+        if (!strlist_contains(&reporting, trials[0].runs[r].name))
+            strlist_push(programs, trials[0].runs[r].name);
+    strlist_free(&reporting);
+}
+
+/* Why ThreadSanitizer stopped a program: the fatal reports (crashes such as
+ * SEGV, which TSan catches and reports at the faulting line) of the trial. */
+static char *describe_sanitizer_stop(const trial_result *t)
+{
+    strbuf sb;
+    sb_init(&sb);
+    sb_append(&sb, "crashed or was stopped by ThreadSanitizer");
+    unsigned shown = 0;
+    for (size_t i = 0; i < t->findings.n && shown < 2; i++) {
+        const tsan_finding *f = &t->findings.items[i];
+        if (f->kind != TSAN_OTHER || !f->summary)
+            continue;
+        sb_printf(&sb, "%s %s", shown++ ? ";" : ":", f->summary);
+    }
+    return sb_take(&sb);
 }
 
 static bool program_ended_badly(const program_run *r)
@@ -61,13 +87,17 @@ static bool tests_hold(const lab_check *check, const trial_result *t, const strl
     for (size_t r = 0; r < t->nruns; r++) {
         const program_run *run = &t->runs[r];
         /* a check over every test needs every program; a narrower one, the
-         * programs that reported its tests */
+         * programs that reported its tests (or never reported anything) */
         if (check->tests.n && !strlist_contains(programs, run->name))
             continue;
         if (program_ended_badly(run) || !run->have_results) {
-            char *how = run_outcome_describe(&run->run, t->timeout);
+            char *how = run->run.end == RUN_EXITED && run->run.exit_code == ANALYSE_TSAN_EXIT_CODE
+                            ? describe_sanitizer_stop(t)
+                            : run_outcome_describe(&run->run, t->timeout);
             sb_printf(why, "%s %s", run->hidden ? "a hidden test program" : run->name, how);
-            if (!run->have_results && run->results_error)
+            if (run->crashed)
+                sb_append(why, "; a test crashed (a signal such as a segmentation fault)");
+            else if (!run->have_results && run->results_error)
                 sb_printf(why, "; %s", run->results_error);
             sb_append(why, "\n");
             free(how);
@@ -81,7 +111,11 @@ static bool tests_hold(const lab_check *check, const trial_result *t, const strl
         for (size_t r = 0; r < t->nruns; r++)
             for (size_t j = 0; j < t->runs[r].tests.n; j++) {
                 const test_case *c = &t->runs[r].tests.items[j];
-                if (strcmp(c->name, tests->items[i]) == 0)
+                if (strcmp(c->name, tests->items[i]) != 0)
+                    continue;
+                if (t->runs[r].hidden) /* name the hidden test, keep its code private */
+                    sb_printf(why, "hidden test %s failed\n", c->name);
+                else
                     sb_printf(why, "test %s failed: %s\n", c->name,
                               c->message ? c->message : "(no message)");
             }
@@ -97,6 +131,19 @@ static bool tests_hold(const lab_check *check, const trial_result *t, const strl
 static bool race_free_holds(const lab_check *check, const trial_result *t, strbuf *why)
 {
     unsigned counted = 0;
+    /* "no report" is evidence only from programs that ran to the end: code
+     * that crashes or hangs before its threads meet must not pass */
+    for (size_t r = 0; r < t->nruns; r++) {
+        const program_run *run = &t->runs[r];
+        if (program_ended_badly(run) || !run->have_results || run->crashed) {
+            sb_printf(why, "%s did not run to the end (%s), so races could not be ruled out\n",
+                      run->hidden ? "a hidden test program" : run->name,
+                      run->crashed                    ? "a test crashed"
+                      : run->run.end == RUN_TIMED_OUT ? "it timed out"
+                                                      : "it stopped early");
+            counted++;
+        }
+    }
     for (size_t i = 0; i < t->findings.n; i++) {
         const tsan_finding *f = &t->findings.items[i];
         if (!score_check_counts(check, f))
@@ -117,12 +164,15 @@ static bool race_free_holds(const lab_check *check, const trial_result *t, strbu
 
 static char *run_summary(int failed, int runs)
 {
+    const char *s = runs == 1 ? "" : "s";
     if (failed == 0)
-        return xasprintf("passed in all %d runs", runs);
+        return runs == 1 ? xstrdup("passed in its only run")
+                         : xasprintf("passed in all %d runs", runs);
     if (failed == runs)
-        return xasprintf("failed in %s%d runs", runs > 1 ? "all " : "", runs);
-    return xasprintf("failed in %d of %d runs (nondeterministic: it depends on the schedule)",
-                     failed, runs);
+        return runs == 1 ? xstrdup("failed in its only run")
+                         : xasprintf("failed in all %d runs", runs);
+    return xasprintf("failed in %d of %d run%s (nondeterministic: it depends on the schedule)",
+                     failed, runs, s);
 }
 
 static void score_check(const lab_check *check, const trial_result *trials, size_t n,

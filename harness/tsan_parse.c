@@ -148,7 +148,7 @@ static char *skip_space(const char *s)
 static int read_number(const char **s)
 {
     const char *p = *s;
-    long v = 0;
+    long long v = 0;
     if (!isdigit((unsigned char)*p))
         return -1;
     for (; isdigit((unsigned char)*p); p++)
@@ -372,7 +372,7 @@ static void free_access(tsan_access *a)
     free_stack(&a->stack);
 }
 
-static void free_finding(tsan_finding *f)
+void tsan_finding_free(tsan_finding *f)
 {
     for (size_t i = 0; i < f->naccesses; i++)
         free_access(&f->accesses[i]);
@@ -592,7 +592,7 @@ static void report_line(parser *p, char *s)
 static void push_finding(tsan_findings *set, tsan_finding *f)
 {
     if (set->n >= TSAN_FINDINGS_MAX) {
-        free_finding(f);
+        tsan_finding_free(f);
         set->unparsed++;
         return;
     }
@@ -608,7 +608,7 @@ static void abandon_report(parser *p)
 {
     if (!p->open)
         return;
-    free_finding(&p->cur);
+    tsan_finding_free(&p->cur);
     sb_free(&p->raw);
     p->out->unparsed++;
     p->open = false;
@@ -640,12 +640,13 @@ static void open_report(parser *p, const char *s, const char *header)
 {
     abandon_report(p);
     memset(&p->cur, 0, sizeof p->cur);
-    sb_init(&p->raw);
+    sb_free(&p->raw); /* empty: the last report took or freed it */
     p->raw_cut = false;
     p->garbled = false;
     p->open = true;
     p->target = TARGET_NONE;
-    char *title = xstrdup(skip_space(strstr(header, ":") + strlen(": ThreadSanitizer:")));
+    const char *rest = strstr(header, "ThreadSanitizer:") + strlen("ThreadSanitizer:");
+    char *title = xstrdup(skip_space(rest));
     char *pid = strstr(title, " (pid=");
     p->cur.pid = -1;
     if (pid) {
@@ -743,7 +744,6 @@ rl_status tsan_parse(const char *text, size_t len, tsan_findings *out, rl_err *e
     (void)err;
     parser *p = xcalloc(1, sizeof *p);
     p->out = out;
-    sb_init(&p->raw);
     for (size_t pos = 0; text && pos < len;) {
         pos = read_line(p, text, len, pos);
         trim_end(p->line, "");
@@ -948,7 +948,7 @@ void tsan_findings_merge(tsan_findings *dst, const tsan_findings *src)
 void tsan_findings_free(tsan_findings *set)
 {
     for (size_t i = 0; i < set->n; i++)
-        free_finding(&set->items[i]);
+        tsan_finding_free(&set->items[i]);
     free(set->items);
     memset(set, 0, sizeof *set);
 }

@@ -142,6 +142,9 @@ void tsan_findings_merge(tsan_findings *dst, const tsan_findings *src);
 
 void tsan_findings_free(tsan_findings *set);
 
+/* Frees what one finding owns (not f itself), e.g. when a caller drops it from a set. */
+void tsan_finding_free(tsan_finding *f);
+
 /* A constant, human word for a kind: "data race", "lock-order inversion". */
 const char *tsan_kind_name(tsan_kind kind);
 

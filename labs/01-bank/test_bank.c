@@ -18,10 +18,21 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "bank.h"
 #include "racelab_lab.h"
+
+/* Fails the running test with a message. cmocka 1.1's fail_msg() prints its
+ * text to stderr but leaves it out of the XML report the grader reads, so
+ * the message goes through _assert_true(), whose text the report keeps. */
+#define fail_because(...)                                                                          \
+    do {                                                                                           \
+        char why_[512];                                                                            \
+        snprintf(why_, sizeof why_, __VA_ARGS__);                                                  \
+        _assert_true(0, why_, __FILE__, __LINE__);                                                 \
+    } while (0)
 
 #define TOTAL_OPS 24000 /* operations per test, shared out among the threads */
 #define MAX_THREADS 64
@@ -32,9 +43,10 @@ struct teller {
     pthread_barrier_t *start; /* every teller waits here, then all begin together */
     struct account *acct;
     long ops;         /* how many operations to attempt */
-    long cents;       /* amount per operation */
+    long cents;       /* amount per operation (watcher: the highest possible balance) */
     long succeeded;   /* out: withdrawals that were granted */
     bool until_empty; /* withdraw until refused, ignoring ops */
+    long odd_reads;   /* out: balances read that went down or past the maximum */
 };
 
 static void *deposit_worker(void *arg)
@@ -59,14 +71,29 @@ static void *withdraw_worker(void *arg)
     return NULL;
 }
 
-/* Starts n tellers, the first ndeposit of them depositing, the rest withdrawing. */
-static void run_tellers(struct teller *tellers, int n, int ndeposit)
+/* Checks the balance over and over while others deposit: it may only ever grow. */
+static void *balance_watcher(void *arg)
+{
+    struct teller *t = arg;
+    long last = 0;
+    pthread_barrier_wait(t->start);
+    for (long i = 0; i < t->ops; i++) {
+        long now = account_balance(t->acct);
+        if (now < last || now > t->cents)
+            t->odd_reads++;
+        last = now;
+    }
+    return NULL;
+}
+
+/* Starts n tellers, the first ndeposit of them depositing, the rest running other. */
+static void run_tellers(struct teller *tellers, int n, int ndeposit, void *(*other)(void *))
 {
     pthread_barrier_t start;
     assert_int_equal(pthread_barrier_init(&start, NULL, (unsigned)n), 0);
     for (int i = 0; i < n; i++) {
         tellers[i].start = &start;
-        void *(*fn)(void *) = i < ndeposit ? deposit_worker : withdraw_worker;
+        void *(*fn)(void *) = i < ndeposit ? deposit_worker : other;
         assert_int_equal(pthread_create(&tellers[i].thread, NULL, fn, &tellers[i]), 0);
     }
     for (int i = 0; i < n; i++)
@@ -103,14 +130,14 @@ static void deposits_are_never_lost(void **state)
     for (int i = 0; i < n; i++)
         tellers[i] = (struct teller){.acct = acct, .ops = TOTAL_OPS / n, .cents = 1};
 
-    run_tellers(tellers, n, n);
+    run_tellers(tellers, n, n, NULL);
 
     long expected = (long)n * (TOTAL_OPS / n);
     long balance = account_balance(acct);
     if (balance != expected)
-        fail_msg("%d threads deposited %ld cents in total, but the balance is %ld: "
-                 "%ld cents were lost",
-                 n, expected, balance, expected - balance);
+        fail_because("%d threads deposited %ld cents in total, but the balance is %ld: "
+                     "%ld cents were lost",
+                     n, expected, balance, expected - balance);
     account_close(acct);
 }
 
@@ -126,16 +153,16 @@ static void withdrawals_never_overdraw(void **state)
     for (int i = 0; i < n; i++)
         tellers[i] = (struct teller){.acct = acct, .cents = 1, .until_empty = true};
 
-    run_tellers(tellers, n, 0);
+    run_tellers(tellers, n, 0, withdraw_worker);
 
     long paid = 0;
     for (int i = 0; i < n; i++)
         paid += tellers[i].succeeded;
     long balance = account_balance(acct);
     if (paid != initial || balance != 0)
-        fail_msg("the account held %ld cents and %d threads withdrew until refused: "
-                 "they were paid %ld cents and %ld cents are left (expected %ld paid, 0 left)",
-                 initial, n, paid, balance, initial);
+        fail_because("the account held %ld cents and %d threads withdrew until refused: "
+                     "they were paid %ld cents and %ld cents are left (expected %ld paid, 0 left)",
+                     initial, n, paid, balance, initial);
     account_close(acct);
 }
 
@@ -153,7 +180,7 @@ static void mixed_deposits_and_withdrawals_balance(void **state)
     for (int i = 0; i < n; i++)
         tellers[i] = (struct teller){.acct = acct, .ops = ops, .cents = i < ndeposit ? 3 : 2};
 
-    run_tellers(tellers, n, ndeposit);
+    run_tellers(tellers, n, ndeposit, withdraw_worker);
 
     long granted = 0;
     for (int i = ndeposit; i < n; i++)
@@ -161,13 +188,44 @@ static void mixed_deposits_and_withdrawals_balance(void **state)
     long expected = initial + 3L * ops * ndeposit - 2L * ops * (n - ndeposit);
     long balance = account_balance(acct);
     if (granted != ops * (n - ndeposit))
-        fail_msg("%ld of %ld withdrawals were refused although the account always "
-                 "held enough money",
-                 ops * (n - ndeposit) - granted, ops * (n - ndeposit));
+        fail_because("%ld of %ld withdrawals were refused although the account always "
+                     "held enough money",
+                     ops * (n - ndeposit) - granted, ops * (n - ndeposit));
     if (balance != expected)
-        fail_msg("after %d depositors and %d withdrawers the balance is %ld cents, "
-                 "expected %ld (off by %ld)",
-                 ndeposit, n - ndeposit, balance, expected, balance - expected);
+        fail_because(
+            "with %d threads depositing and %d withdrawing, the balance ended at %ld cents, "
+            "expected %ld (off by %ld)",
+            ndeposit, n - ndeposit, balance, expected, balance - expected);
+    account_close(acct);
+}
+
+/* Half the threads deposit 1 cent at a time, the others watch the balance: every
+ * reading lies between 0 and the final total, and never goes down. */
+static void deposits_show_up_in_balance_readings(void **state)
+{
+    (void)state;
+    int n = racelab_threads(4);
+    int ndeposit = n / 2;
+    long ops = TOTAL_OPS / n;
+    long final = ops * ndeposit;
+    struct teller tellers[MAX_THREADS] = {0};
+    struct account *acct = account_open(0);
+    assert_non_null(acct);
+    for (int i = 0; i < n; i++)
+        tellers[i] = (struct teller){.acct = acct, .ops = ops, .cents = i < ndeposit ? 1 : final};
+
+    run_tellers(tellers, n, ndeposit, balance_watcher);
+
+    long odd = 0;
+    for (int i = ndeposit; i < n; i++)
+        odd += tellers[i].odd_reads;
+    long balance = account_balance(acct);
+    if (odd)
+        fail_because("%ld balance readings went down, or above the %ld cents ever deposited", odd,
+                     final);
+    if (balance != final)
+        fail_because("%d threads deposited %ld cents, but the balance is %ld", ndeposit, final,
+                     balance);
     account_close(acct);
 }
 
@@ -178,6 +236,7 @@ int main(void)
         cmocka_unit_test(deposits_are_never_lost),
         cmocka_unit_test(withdrawals_never_overdraw),
         cmocka_unit_test(mixed_deposits_and_withdrawals_balance),
+        cmocka_unit_test(deposits_show_up_in_balance_readings),
     };
     return cmocka_run_group_tests_name("bank", tests, NULL, NULL);
 }

@@ -3,7 +3,7 @@
  *
  * Beyond the visible tests: a timer interrupts the parent with signals every
  * few hundred microseconds during the call (read() and waitpid() then fail
- * with EINTR and must be retried), the largest worker count, edge ranges
+ * with EINTR and must be retried), 32 workers at once, edge ranges
  * near 0, 1 and 2, and many calls in a row with ranges drawn from the
  * trial's seed, after which no child and no descriptor may be left over.
  * Test names share the visible tests' prefixes (total_, workers_, cleanup_)
@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -28,6 +29,16 @@
 
 #include "primes.h"
 #include "racelab_lab.h"
+
+/* Fails the running test with a message. cmocka 1.1's fail_msg() prints its
+ * text to stderr but leaves it out of the XML report the grader reads, so
+ * the message goes through _assert_true(), whose text the report keeps. */
+#define fail_because(...)                                                                          \
+    do {                                                                                           \
+        char why_[512];                                                                            \
+        snprintf(why_, sizeof why_, __VA_ARGS__);                                                  \
+        _assert_true(0, why_, __FILE__, __LINE__);                                                 \
+    } while (0)
 
 #define SIEVE_MAX 100000
 
@@ -57,8 +68,8 @@ static void check_total(long lo, long hi, int nworkers)
     errno = 0;
     long got = primes_count(lo, hi, nworkers, NULL);
     if (got != sieve_count(lo, hi))
-        fail_msg("primes_count(%ld, %ld, %d workers) returned %ld (errno %d), expected %ld", lo, hi,
-                 nworkers, got, errno, sieve_count(lo, hi));
+        fail_because("primes_count(%ld, %ld, nworkers = %d) returned %ld (errno %d), expected %ld",
+                     lo, hi, nworkers, got, errno, sieve_count(lo, hi));
 }
 
 static int open_fds(void)
@@ -74,7 +85,7 @@ static void check_nothing_left(void)
     errno = 0;
     pid_t pid = waitpid(-1, NULL, WNOHANG);
     if (pid != -1 || errno != ECHILD)
-        fail_msg("a child process (%d) outlived primes_count", (int)pid);
+        fail_because("a child process (%d) outlived primes_count", (int)pid);
 }
 
 static void on_alarm(int sig)
@@ -110,16 +121,19 @@ static void total_survives_interrupting_signals(void **state)
     assert_int_equal(sigaction(SIGALRM, &old_sa, NULL), 0);
     for (int i = 0; i < 3; i++)
         if (got[i] != sieve_count(lo[i], hi[i]))
-            fail_msg("interrupted by signals, primes_count(%ld, %ld, %d) returned %ld (errno %d), "
-                     "expected %ld: retry read() and waitpid() when they fail with EINTR",
-                     lo[i], hi[i], nw[i], got[i], err[i], sieve_count(lo[i], hi[i]));
+            fail_because(
+                "interrupted by signals, primes_count(%ld, %ld, %d) returned %ld (errno %d), "
+                "expected %ld: retry read() and waitpid() when they fail with EINTR",
+                lo[i], hi[i], nw[i], got[i], err[i], sieve_count(lo[i], hi[i]));
     check_nothing_left();
 }
 
-static void total_is_right_with_the_most_workers(void **state)
+/* 32 workers alive at once: half the API's maximum, kept below it so that a
+ * grader's limit on processes per trial leaves room. */
+static void total_is_right_with_many_workers(void **state)
 {
     (void)state;
-    check_total(0, SIEVE_MAX / 2, PRIMES_MAX_WORKERS);
+    check_total(0, SIEVE_MAX / 2, PRIMES_MAX_WORKERS / 2);
     check_nothing_left();
 }
 
@@ -150,7 +164,7 @@ static void cleanup_holds_across_repeated_calls(void **state)
     check_nothing_left();
     int after = open_fds();
     if (after != before)
-        fail_msg("%d descriptors were open before 10 calls, %d after", before, after);
+        fail_because("%d descriptors were open before 10 calls, %d after", before, after);
 }
 
 /* The reported pids were real children: distinct, and gone (reaped) afterwards. */
@@ -164,16 +178,17 @@ static void workers_pids_belong_to_reaped_children(void **state)
     assert_int_equal(total, sieve_count(100, SIEVE_MAX / 2));
     for (int i = 0; i < n; i++) {
         if (report[i].pid <= 0 || report[i].pid == getpid())
-            fail_msg("worker %d reported pid %d", i, (int)report[i].pid);
+            fail_because("worker %d reported pid %d", i, (int)report[i].pid);
         for (int j = 0; j < i; j++)
             if (report[j].pid == report[i].pid)
-                fail_msg("workers %d and %d share pid %d", j, i, (int)report[i].pid);
+                fail_because("workers %d and %d share pid %d", j, i, (int)report[i].pid);
         errno = 0;
         if (waitpid(report[i].pid, NULL, WNOHANG) != -1 || errno != ECHILD)
-            fail_msg("worker %d (pid %d) is still a child of this process", i, (int)report[i].pid);
+            fail_because("worker %d (pid %d) is still a child of this process", i,
+                         (int)report[i].pid);
         if (report[i].count != sieve_count(report[i].lo, report[i].hi))
-            fail_msg("worker %d: [%ld, %ld) holds %ld primes, report says %ld", i, report[i].lo,
-                     report[i].hi, sieve_count(report[i].lo, report[i].hi), report[i].count);
+            fail_because("worker %d: [%ld, %ld) holds %ld primes, report says %ld", i, report[i].lo,
+                         report[i].hi, sieve_count(report[i].lo, report[i].hi), report[i].count);
     }
 }
 
@@ -182,7 +197,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(total_is_right_for_tiny_ranges),
         cmocka_unit_test(total_survives_interrupting_signals),
-        cmocka_unit_test(total_is_right_with_the_most_workers),
+        cmocka_unit_test(total_is_right_with_many_workers),
         cmocka_unit_test(workers_pids_belong_to_reaped_children),
         cmocka_unit_test(cleanup_holds_across_repeated_calls),
     };

@@ -18,7 +18,7 @@
 
 #define TRIALS "4"
 
-static char **labs;
+static char **lab_ids;
 static int nlabs;
 
 /* Grades `submission` for `lab` into dir/out.json in `format`; returns the run. */
@@ -74,9 +74,9 @@ static void solutions_earn_full_marks(void **state)
     for (int l = 0; l < nlabs; l++) {
         char *dir = e2e_tempdir();
         char sol[256], out[512];
-        snprintf(sol, sizeof sol, "solutions/%s", labs[l]);
+        snprintf(sol, sizeof sol, "solutions/%s", lab_ids[l]);
         snprintf(out, sizeof out, "%s/results.json", dir);
-        e2e_run r = grade(sol, labs[l], "gradescope", out);
+        e2e_run r = grade(sol, lab_ids[l], "gradescope", out);
         if (r.status != 0)
             print_error("%s\n", r.output);
         assert_int_equal(r.status, 0);
@@ -88,7 +88,7 @@ static void solutions_earn_full_marks(void **state)
         json_array_foreach(json_object_get(root, "tests"), i, t)
         {
             if (strcmp(json_string_value(json_object_get(t, "status")), "passed") != 0)
-                print_error("%s: %s\n", labs[l],
+                print_error("%s: %s\n", lab_ids[l],
                             json_string_value(json_object_get(t, "output")));
             assert_string_equal(json_string_value(json_object_get(t, "status")), "passed");
             max += json_number_value(json_object_get(t, "max_score"));
@@ -115,13 +115,13 @@ static void starters_lose_points_in_every_run(void **state)
     for (int l = 0; l < nlabs; l++) {
         char *dir = e2e_tempdir();
         char src[256], out[512];
-        snprintf(src, sizeof src, "labs/%s", labs[l]);
+        snprintf(src, sizeof src, "labs/%s", lab_ids[l]);
         snprintf(out, sizeof out, "%s/result.json", dir);
-        e2e_run r = grade(src, labs[l], "json", out);
+        e2e_run r = grade(src, lab_ids[l], "json", out);
         assert_int_equal(r.status, 0);
         json_t *root = e2e_json_file(out);
         assert_non_null(root);
-        json_t *lab = lab_entry(root, labs[l]);
+        json_t *lab = lab_entry(root, lab_ids[l]);
         assert_non_null(lab);
         assert_string_equal(json_string_value(json_object_get(lab, "state")), "graded");
         assert_true(json_number_value(json_object_get(lab, "score")) <
@@ -156,7 +156,7 @@ static void starters_lose_points_in_every_run(void **state)
             }
         }
         if (!flagged_every_run)
-            print_error("%s: no check failed in every run\n", labs[l]);
+            print_error("%s: no check failed in every run\n", lab_ids[l]);
         assert_true(flagged_every_run);
         json_decref(root);
         e2e_run_free(&r);
@@ -327,7 +327,7 @@ static void crash_hang_and_early_exit_fail_with_reasons(void **state)
                                            " { (void)a; (void)c; *(volatile int *)0 = 1; }\n",
                               "10", &status);
     assert_int_equal(status, 0);
-    assert_non_null(strstr(check_details(root, "balance-correct"), "signal 11"));
+    assert_non_null(strstr(check_details(root, "balance-correct"), "crash"));
     json_decref(root);
 
     root = grade_bank(BANK_PRELUDE "void account_deposit(struct account *a, long c)"
@@ -370,7 +370,7 @@ static void same_submission_same_score(void **state)
 
 int main(void)
 {
-    labs = e2e_lab_ids(&nlabs);
+    lab_ids = e2e_lab_ids(&nlabs);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(solutions_earn_full_marks),
         cmocka_unit_test(starters_lose_points_in_every_run),

@@ -140,8 +140,8 @@ static void parse_string(const char *text, tsan_findings *out)
     parse_exact(text, strlen(text), out);
 }
 
-/* The index of the first line that differs between a and b ... printed as
- * a small diff: the common head and tail are skipped. */
+/* Prints where the rendering got differs from the one wanted, as a small
+ * diff: the lines they share at the head and at the tail are skipped. */
 static void print_diff(const char *name, const char *want, const char *got)
 {
     strlist w = {0}, g = {0};
@@ -156,7 +156,7 @@ static void print_diff(const char *name, const char *want, const char *got)
     while (tail < w.n - head && tail < g.n - head &&
            strcmp(w.items[w.n - 1 - tail], g.items[g.n - 1 - tail]) == 0)
         tail++;
-    fprintf(stderr, "--- %s.expected\n+++ parsed\n@@ line %zu @@\n", name, head + 1);
+    fprintf(stderr, "--- %s\n+++ parsed\n@@ line %zu @@\n", name, head + 1);
     for (size_t i = head; i < w.n - tail; i++)
         fprintf(stderr, "-%s\n", w.items[i]);
     for (size_t i = head; i < g.n - tail; i++)

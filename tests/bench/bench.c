@@ -1,0 +1,154 @@
+/*
+ * bench.c - `make bench`: how long grading takes and what ThreadSanitizer
+ * costs, measured with the harness's own pipeline on this machine.
+ *
+ * For every lab it grades the starter and the reference solution REPEAT
+ * times at the lab's default trial count and prints the median wall time;
+ * then the median time to grade the whole catalogue (every solution); then,
+ * per lab, one run of each test program built with -fsanitize=thread against
+ * the same program built plain -O2, and the ratio (TSan's overhead per
+ * trial). Usage: bench [REPEAT] (default 5), from the project root.
+ */
+#include "build.h"
+#include "grade.h"
+#include "run.h"
+#include "session.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, compare_doubles);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* The student files of lab from dir (labs/ID or solutions/ID). */
+static void files_in(const lab_manifest *m, const char *dir, strlist *out)
+{
+    for (size_t i = 0; i < m->student_files.n; i++)
+        strlist_push_owned(out, path_join(dir, m->student_files.items[i]));
+}
+
+/* Seconds to grade lab `id` once with the files from dir; *score gets the score. */
+static double grade_once(session *s, const char *id, const char *dir, double *score)
+{
+    lab_manifest m;
+    rl_err err = {{0}};
+    if (manifest_load(s->labs_root, s->solutions_root, id, &m, &err) != RL_OK) {
+        fprintf(stderr, "bench: %s\n", err.msg);
+        exit(1);
+    }
+    strlist files = {0};
+    char *from = path_join(dir, id);
+    files_in(&m, from, &files);
+    cli_options o = {.seed = 1};
+    grade_options g = session_grade_options(s, &o);
+    lab_result r;
+    double start = now_seconds();
+    grade_lab(&g, &m, &files, &r);
+    double took = now_seconds() - start;
+    *score = r.score;
+    lab_result_free(&r);
+    strlist_free(&files);
+    free(from);
+    return took;
+}
+
+/* Median seconds of one run of every test program of the solution, built
+ * in the given variant, run one at a time at the lab's largest thread count. */
+static double program_seconds(session *s, const lab_manifest *m, build_variant v, int repeat)
+{
+    strlist files = {0};
+    files_in(m, m->solution_dir, &files);
+    char *work = xasprintf("%s/bench-%s-%d", s->scratch, m->id, (int)v);
+    build_result b;
+    rl_err err = {{0}};
+    if (dir_make(work, &err) != RL_OK ||
+        build_lab(m, &files, false, &s->tc, s->support_dir, work, v, 1, &b, &err) != RL_OK ||
+        !b.ok) {
+        fprintf(stderr, "bench: cannot build %s: %s\n", m->id, err.msg);
+        exit(1);
+    }
+    char *threads = xasprintf("RACELAB_THREADS=%d", m->threads[m->nthreads - 1]);
+    char *tsan = xasprintf("TSAN_OPTIONS=atexit_sleep_ms=0 log_path=%s/tsan", work);
+    const char *env[] = {"PATH=/usr/bin:/bin", threads, tsan, "CMOCKA_MESSAGE_OUTPUT=xml",
+                         "CMOCKA_XML_FILE=/dev/null", NULL};
+    double *samples = xcalloc((size_t)repeat, sizeof *samples);
+    for (int i = 0; i < repeat; i++) {
+        for (size_t p = 0; p < b.nprograms; p++) {
+            const char *argv[] = {b.programs[p].path, NULL};
+            run_spec spec = {.argv = argv, .envp = env, .cwd = work, .timeout = 60,
+                             .output_cap = 4096, .no_aslr = s->tc.no_aslr};
+            run_outcome o;
+            run_all(&spec, &o, 1, 1, NULL);
+            samples[i] += o.seconds;
+            run_outcome_free(&o);
+        }
+    }
+    double med = median(samples, repeat);
+    free(samples);
+    free(threads);
+    free(tsan);
+    build_result_free(&b);
+    strlist_free(&files);
+    free(work);
+    return med;
+}
+
+int main(int argc, char **argv)
+{
+    int repeat = argc > 1 ? atoi(argv[1]) : 5;
+    if (repeat < 1)
+        repeat = 1;
+    session s;
+    cli_options o = {.seed = 1};
+    rl_err err = {{0}};
+    strlist ids = {0};
+    if (session_open(&s, &o, &err) != RL_OK || session_lab_ids(&s, &ids, &err) != RL_OK ||
+        session_toolchain(&s, &err) != RL_OK) {
+        fprintf(stderr, "bench: %s\n", err.msg);
+        return 1;
+    }
+    printf("racelab bench: %s, %d cores, median of %d gradings per row\n", s.tc.version, s.jobs,
+           repeat);
+    printf("%-12s %14s %14s %10s %10s %9s\n", "lab", "starter (s)", "solution (s)", "tsan run",
+           "plain run", "overhead");
+    double *samples = xcalloc((size_t)repeat, sizeof *samples);
+    double *catalogue = xcalloc((size_t)repeat, sizeof *catalogue);
+    for (size_t l = 0; l < ids.n; l++) {
+        double score = 0, solution_score = 0, t_start, t_sol;
+        for (int i = 0; i < repeat; i++)
+            samples[i] = grade_once(&s, ids.items[l], s.labs_root, &score);
+        t_start = median(samples, repeat);
+        for (int i = 0; i < repeat; i++) {
+            samples[i] = grade_once(&s, ids.items[l], s.solutions_root, &solution_score);
+            catalogue[i] += samples[i];
+        }
+        t_sol = median(samples, repeat);
+        lab_manifest m;
+        manifest_load(s.labs_root, s.solutions_root, ids.items[l], &m, &err);
+        double tsan = program_seconds(&s, &m, BUILD_TSAN, repeat);
+        double plain = program_seconds(&s, &m, BUILD_PLAIN, repeat);
+        printf("%-12s %14.2f %14.2f %9.3fs %9.3fs %8.1fx   (starter %g, solution %g/%g pts)\n",
+               ids.items[l], t_start, t_sol, tsan, plain, plain > 0 ? tsan / plain : 0, score,
+               solution_score, m.max_points);
+        manifest_free(&m);
+    }
+    printf("%-12s %14s %14.2f   (median seconds to grade every lab's solution, one after "
+           "another)\n",
+           "catalogue", "", median(catalogue, repeat));
+    free(samples);
+    free(catalogue);
+    strlist_free(&ids);
+    session_close(&s);
+    return 0;
+}
