@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SCORE_DETAIL_RUNS 3 /* failing runs described in a check's details */
+#define SCORE_DETAIL_RUNS 2 /* differing failing runs described in a check's details */
 
 bool score_check_counts(const lab_check *check, const tsan_finding *f)
 {
@@ -149,8 +149,8 @@ static bool race_free_holds(const lab_check *check, const trial_result *t, strbu
         if (!score_check_counts(check, f))
             continue;
         if (counted++ < 3)
-            sb_printf(why, "ThreadSanitizer: %s%s%s\n", tsan_kind_name(f->kind),
-                      f->summary ? ": " : "", f->summary ? f->summary : "");
+            sb_printf(why, "ThreadSanitizer: %s\n",
+                      f->summary ? f->summary : tsan_kind_name(f->kind));
     }
     if (counted > 3)
         sb_printf(why, "... and %u more\n", counted - 3);
@@ -186,17 +186,22 @@ static void score_check(const lab_check *check, const trial_result *trials, size
         expected_tests(check, trials, n, &tests, &programs);
     strbuf details;
     sb_init(&details);
+    strlist shown = {0}; /* failure texts already described */
     for (size_t t = 0; t < n; t++) {
         strbuf why;
         sb_init(&why);
         bool ok = check->kind == CHECK_TESTS
                       ? tests_hold(check, &trials[t], &tests, &programs, &why)
                       : race_free_holds(check, &trials[t], &why);
-        if (!ok && ++out->failed_runs <= SCORE_DETAIL_RUNS)
+        if (!ok && ++out->failed_runs && shown.n < SCORE_DETAIL_RUNS &&
+            !strlist_contains(&shown, why.data)) {
             sb_printf(&details, "run %d (seed %u, %d threads):\n%s", trials[t].index + 1,
                       trials[t].seed, trials[t].threads, why.data);
+            strlist_push(&shown, why.data);
+        }
         sb_free(&why);
     }
+    strlist_free(&shown);
     out->passed = n > 0 && out->failed_runs == 0;
     out->score = out->passed ? check->points : 0;
     out->summary = n ? run_summary(out->failed_runs, (int)n) : xstrdup("not run");

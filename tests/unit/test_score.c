@@ -60,7 +60,7 @@ static void add_finding(trial_result *t, tsan_kind kind)
     memset(f, 0, sizeof *f);
     f->kind = kind;
     f->title = xstrdup(tsan_kind_name(kind));
-    f->summary = xstrdup("x.c:3 in f");
+    f->summary = xasprintf("%s x.c:3 in f", tsan_kind_name(kind)); /* as TSan writes it */
     f->key = xstrdup("k");
     f->count = 1;
 }
