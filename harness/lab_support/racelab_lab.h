@@ -13,6 +13,7 @@
 #ifndef RACELAB_LAB_H
 #define RACELAB_LAB_H
 
+#include <stdio.h>
 #include <stdlib.h>
 
 /* A positive integer from the environment, or fallback when unset or bad. */
@@ -44,5 +45,16 @@ static inline unsigned racelab_seed(unsigned fallback)
 {
     return (unsigned)racelab_env_long("RACELAB_SEED", (long)fallback);
 }
+
+/* Fails the running cmocka test with a printf-style message, as
+ * racelab_fail("%ld cents were lost", lost). Include <cmocka.h> first.
+ * cmocka 1.1's fail_msg() prints its text to stderr but leaves it out of the
+ * XML report the grader reads; _assert_true() keeps it there. */
+#define racelab_fail(...)                                                                          \
+    do {                                                                                           \
+        char racelab_why_[512];                                                                    \
+        snprintf(racelab_why_, sizeof racelab_why_, __VA_ARGS__);                                  \
+        _assert_true(0, racelab_why_, __FILE__, __LINE__);                                         \
+    } while (0)
 
 #endif
