@@ -38,20 +38,27 @@ deps:
 test-deps:
 	@harness/install-deps.sh --test
 
+# V=1 shows the compiler's command lines
+Q := $(if $(V),,@)
+
 $(BUILD)/obj/%.o: harness/%.c $(wildcard harness/*.h) | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(ALLCFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALLCFLAGS) -c $< -o $@
 
 $(RACELAB): $(HARNESS_OBJ)
-	$(CC) $(ALLCFLAGS) $^ $(LDLIBS) -o $@
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(ALLCFLAGS) $^ $(LDLIBS) -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALLCFLAGS) -Itests/unit $< $(LIB_OBJ) $(LDLIBS) -lcmocka -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALLCFLAGS) -Itests/unit $< $(LIB_OBJ) $(LDLIBS) -lcmocka -o $@
 
 $(BUILD)/tests/%: tests/e2e/%.c tests/e2e/e2e.c $(LIB_OBJ) $(wildcard tests/e2e/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALLCFLAGS) -Itests/e2e $< tests/e2e/e2e.c $(LIB_OBJ) $(LDLIBS) -lcmocka -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALLCFLAGS) -Itests/e2e $< tests/e2e/e2e.c $(LIB_OBJ) $(LDLIBS) -lcmocka -o $@
 
 # grade: exit status 1 only means "not full marks yet" and does not fail make.
 grade: deps $(RACELAB)
@@ -67,7 +74,8 @@ test: test-deps $(RACELAB) $(UNIT_BIN) $(E2E_BIN)
 	@tests/run-suite.sh $(UNIT_BIN) $(E2E_BIN)
 
 $(BUILD)/bench: tests/bench/bench.c $(LIB_OBJ)
-	$(CC) $(ALLCFLAGS) $< $(LIB_OBJ) $(LDLIBS) -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALLCFLAGS) $< $(LIB_OBJ) $(LDLIBS) -o $@
 
 bench: deps $(RACELAB) $(BUILD)/bench
 	@$(BUILD)/bench $(REPEAT)

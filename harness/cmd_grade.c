@@ -151,10 +151,11 @@ int cmd_grade(int argc, char **argv)
         selection_free(&sel);
         memset(&sel, 0, sizeof sel);
         st = select_labs(&s, &o, opened ? &sub : NULL, true, &sel, &err);
-        fprintf(stderr,
-                "racelab: %s: no lab's student files found; name the lab with --lab "
-                "or put its files at the top of the submission\n",
-                o.submission);
+        if (opened)
+            fprintf(stderr,
+                    "racelab: %s: no lab's student files found; name the lab with --lab "
+                    "or put its files at the top of the submission\n",
+                    o.submission);
         rc = 2;
     }
     if (st != RL_OK) {

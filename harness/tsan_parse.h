@@ -20,6 +20,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Accesses, mutexes and threads kept per report; more are dropped. */
+#define TSAN_ITEMS_MAX 256
+
 typedef enum {
     TSAN_DATA_RACE,           /* "data race" (also "data race on vptr ...") */
     TSAN_LOCK_ORDER,          /* "lock-order-inversion (potential deadlock)" */
@@ -144,6 +147,10 @@ void tsan_findings_free(tsan_findings *set);
 
 /* Frees what one finding owns (not f itself), e.g. when a caller drops it from a set. */
 void tsan_finding_free(tsan_finding *f);
+
+/* Moves f into set (f is left zeroed), or frees it and counts it in
+ * set->unparsed when the set already holds 10,000 findings. */
+void tsan_findings_push(tsan_findings *set, tsan_finding *f);
 
 /* A constant, human word for a kind: "data race", "lock-order inversion". */
 const char *tsan_kind_name(tsan_kind kind);
