@@ -106,6 +106,7 @@ static double program_seconds(session *s, const lab_manifest *m, build_variant v
 
 int main(int argc, char **argv)
 {
+    setvbuf(stdout, NULL, _IOLBF, 0); /* rows appear as they are measured */
     int repeat = argc > 1 ? atoi(argv[1]) : 5;
     if (repeat < 1)
         repeat = 1;
