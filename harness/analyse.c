@@ -106,10 +106,19 @@ static rl_status read_tsan_logs(trial_result *t, const char *trial_dir, rl_err *
     return st;
 }
 
+static void read_probe(program_run *r, const char *trial_dir)
+{
+    char *path = xasprintf("%s/%s.probe", trial_dir, r->name);
+    probe_read(path, &r->probe, NULL);
+    free(path);
+}
+
 rl_status analyse_trial(trial_result *t, const char *trial_dir, rl_err *err)
 {
-    for (size_t i = 0; i < t->nruns; i++)
+    for (size_t i = 0; i < t->nruns; i++) {
         read_results(&t->runs[i], trial_dir);
+        read_probe(&t->runs[i], trial_dir);
+    }
     return read_tsan_logs(t, trial_dir, err);
 }
 

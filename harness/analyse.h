@@ -7,6 +7,7 @@
  * thread count, each program writing its reports into the trial's folder:
  *   <program>.xml          cmocka's per-test verdicts
  *   <program>.tsan.<pid>   ThreadSanitizer reports, one file per process
+ *   <program>.probe        the probe's counters (see probe_read.h)
  *
  * Ownership: a trial_result owns everything inside it; release it with
  * trial_result_free().
@@ -15,6 +16,7 @@
 #define RL_ANALYSE_H
 
 #include "cmocka_results.h"
+#include "probe_read.h"
 #include "rl.h"
 #include "run.h"
 #include "tsan_parse.h"
@@ -33,14 +35,16 @@ typedef struct {
     bool have_results;   /* cmocka's report was read */
     char *results_error; /* why not, when !have_results */
     test_cases tests;
-    bool crashed; /* a test crashed (a signal cmocka caught) */
+    bool crashed;       /* a test crashed (a signal cmocka caught) */
+    probe_counts probe; /* what the probe counted (probe.present false when absent) */
 } program_run;
 
 typedef struct {
     int index; /* 0-based trial number */
     unsigned seed;
     int threads;
-    double timeout; /* the per-program limit the trial ran with */
+    const char *noise; /* schedule noise mode (a constant string) */
+    double timeout;    /* the per-program limit the trial ran with */
     program_run *runs;
     size_t nruns;
     tsan_findings findings; /* this trial's findings, duplicates merged */

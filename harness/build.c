@@ -1,8 +1,12 @@
 /*
- * build.c - lays out and compiles a lab (see build.h).
+ * build.c - lays out and compiles a lab (see build.h), in three rounds of
+ * parallel commands: compile (the student's objects and the probe), rename
+ * (objcopy routes the student's primitives through the probe), link (one
+ * binary per test program).
  */
 #include "build.h"
 
+#include "probe_read.h"
 #include "run.h"
 
 #include <stdlib.h>
@@ -10,10 +14,18 @@
 
 #define BUILD_LOG_CAP (64 * 1024)
 #define BUILD_TIMEOUT 120.0
+#define PROBE_OBJECT "racelab-probe.o"
+#define RENAME_MAP "racelab-probe.syms"
 
 static const char *const tsan_flags[] = {"-fsanitize=thread", "-g", "-O1",
                                          "-fno-omit-frame-pointer", NULL};
 static const char *const plain_flags[] = {"-O2", "-g", NULL};
+
+/* One command of a round, and how it ended. */
+typedef struct {
+    strlist argv;
+    run_outcome out;
+} step;
 
 /* Copies the lab's plain files, then the student's, then hidden tests. */
 static rl_status lay_out(const lab_manifest *lab, const strlist *student_paths, bool with_hidden,
@@ -45,23 +57,32 @@ static rl_status lay_out(const lab_manifest *lab, const strlist *student_paths, 
         free(from);
         free(to);
     }
+    if (st == RL_OK) {
+        char *map = probe_rename_map(), *path = path_join(src, RENAME_MAP);
+        st = file_write(path, map, strlen(map), err);
+        free(map);
+        free(path);
+    }
     return st;
+}
+
+static bool is_c_file(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 2 && strcmp(name + n - 2, ".c") == 0;
 }
 
 static char *program_name(const char *test_file)
 {
     size_t n = strlen(test_file);
-    if (n > 2 && strcmp(test_file + n - 2, ".c") == 0)
-        n -= 2;
-    return xstrndup(test_file, n);
+    return xstrndup(test_file, is_c_file(test_file) ? n - 2 : n);
 }
 
-/* The compiler command for one program, as an argv list. */
-static void compile_argv(const lab_manifest *lab, const toolchain *tc, const char *support_dir,
-                         build_variant variant, const char *test_file, const char *binary,
-                         strlist *argv)
+/* The compiler and the flags every student-facing command shares. */
+static void compiler_head(const lab_manifest *lab, const build_env *env, build_variant variant,
+                          strlist *argv)
 {
-    strlist_push(argv, tc->cc);
+    strlist_push(argv, env->tc->cc);
     strlist_push(argv, "-std=gnu11");
     for (const char *const *f = variant == BUILD_TSAN ? tsan_flags : plain_flags; *f; f++)
         strlist_push(argv, *f);
@@ -70,19 +91,139 @@ static void compile_argv(const lab_manifest *lab, const toolchain *tc, const cha
     strlist_push(argv, "-Wextra");
     strlist_push(argv, "-fdiagnostics-color=never");
     strlist_push(argv, "-I.");
-    strlist_push_owned(argv, xasprintf("-I%s", support_dir));
+    strlist_push_owned(argv, xasprintf("-I%s", env->support_dir));
     strlist_split(argv, lab->cflags);
-    for (size_t i = 0; i < lab->student_files.n; i++)
-        if (strstr(lab->student_files.items[i], ".c"))
-            strlist_push(argv, lab->student_files.items[i]);
-    for (size_t i = 0; i < lab->support.n; i++)
-        strlist_push(argv, lab->support.items[i]);
-    strlist_push(argv, test_file);
-    strlist_push(argv, "-lcmocka");
-    strlist_split(argv, lab->ldflags);
-    strlist_push(argv, "-o");
-    strlist_push(argv, binary);
-    strlist_push_owned(argv, NULL);
+}
+
+static step *add_step(step **steps, size_t *n)
+{
+    *steps = xrealloc(*steps, (*n + 1) * sizeof **steps);
+    memset(&(*steps)[*n], 0, sizeof **steps);
+    return &(*steps)[(*n)++];
+}
+
+/* Runs every step of a round in the folder src, jobs at a time. */
+static rl_status run_round(step *steps, size_t n, const char *src, int jobs, rl_err *err)
+{
+    static const char *const envp[] = {"PATH=/usr/local/bin:/usr/bin:/bin", "LC_ALL=C", NULL};
+    run_spec *specs = xcalloc(n ? n : 1, sizeof *specs);
+    run_outcome *outs = xcalloc(n ? n : 1, sizeof *outs);
+    for (size_t i = 0; i < n; i++) {
+        strlist_push_owned(&steps[i].argv, NULL);
+        specs[i] = (run_spec){.argv = (const char *const *)steps[i].argv.items,
+                              .envp = envp,
+                              .cwd = src,
+                              .timeout = BUILD_TIMEOUT,
+                              .output_cap = BUILD_LOG_CAP};
+    }
+    rl_status st = run_all(specs, outs, n, jobs, err);
+    for (size_t i = 0; i < n; i++)
+        steps[i].out = outs[i];
+    free(specs);
+    free(outs);
+    return st;
+}
+
+static bool step_failed(const step *s)
+{
+    return s->out.end != RUN_EXITED || s->out.exit_code != 0;
+}
+
+/* Keeps, in log, the output of the first failed step (a student's error
+ * shows up the same in every program), else, when log is still empty, of
+ * the first step that printed anything (warnings). Returns whether every
+ * step succeeded. */
+static bool keep_log(const step *steps, size_t n, strbuf *log)
+{
+    const step *failed = NULL, *chatty = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (step_failed(&steps[i]) && !failed)
+            failed = &steps[i];
+        else if (steps[i].out.output_len && !chatty)
+            chatty = &steps[i];
+    }
+    const step *shown = failed ? failed : log->len == 0 ? chatty : NULL;
+    if (failed) {
+        sb_free(log);
+        sb_init(log);
+    }
+    if (shown) {
+        sb_append(log, shown->out.output);
+        if (shown->out.end == RUN_TIMED_OUT)
+            sb_append(log, "racelab: the compiler did not finish in time\n");
+    }
+    return failed == NULL;
+}
+
+static void free_steps(step *steps, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        strlist_free(&steps[i].argv);
+        run_outcome_free(&steps[i].out);
+    }
+    free(steps);
+}
+
+/* Round 1: the probe and every student .c file, to objects. The probe
+ * failing to build is the harness's fault, not the student's. */
+static rl_status compile_objects(const lab_manifest *lab, const build_env *env,
+                                 build_variant variant, const char *src, strlist *objects,
+                                 strbuf *log, bool *ok, rl_err *err)
+{
+    step *steps = NULL;
+    size_t n = 0;
+    step *probe = add_step(&steps, &n);
+    strlist_push(&probe->argv, env->tc->cc);
+    strlist_split(&probe->argv, "-std=gnu11 -O2 -g -pthread -c");
+    if (variant == BUILD_PLAIN)
+        strlist_push(&probe->argv, "-DPROBE_NO_TSAN");
+    strlist_push(&probe->argv, env->probe_source);
+    strlist_split(&probe->argv, "-o " PROBE_OBJECT);
+    for (size_t i = 0; i < lab->student_files.n; i++) {
+        const char *file = lab->student_files.items[i];
+        if (!is_c_file(file))
+            continue;
+        step *s = add_step(&steps, &n);
+        compiler_head(lab, env, variant, &s->argv);
+        char *object = xasprintf("%s.o", file);
+        strlist_push(&s->argv, "-c");
+        strlist_push(&s->argv, file);
+        strlist_push(&s->argv, "-o");
+        strlist_push(&s->argv, object);
+        strlist_push_owned(objects, object);
+    }
+    rl_status st = run_round(steps, n, src, env->jobs, err);
+    if (st == RL_OK && step_failed(&steps[0]))
+        st = rl_fail(err, RL_ERR_INTERNAL, "the probe (%s) does not compile: %.*s",
+                     env->probe_source, (int)strcspn(steps[0].out.output, "\n"),
+                     steps[0].out.output);
+    if (st == RL_OK)
+        *ok = keep_log(steps + 1, n - 1, log);
+    free_steps(steps, n);
+    return st;
+}
+
+/* Round 2: route the student's primitives through the probe. */
+static rl_status rename_primitives(const build_env *env, const char *src, const strlist *objects,
+                                   rl_err *err)
+{
+    step *steps = NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < objects->n; i++) {
+        step *s = add_step(&steps, &n);
+        strlist_push(&s->argv, env->tc->objcopy);
+        strlist_push(&s->argv, "--redefine-syms=" RENAME_MAP);
+        strlist_push(&s->argv, objects->items[i]);
+    }
+    rl_status st = run_round(steps, n, src, env->jobs, err);
+    for (size_t i = 0; st == RL_OK && i < n; i++)
+        if (step_failed(&steps[i]))
+            st = rl_fail(err, RL_ERR_TOOLCHAIN,
+                         "%s cannot rename symbols (%.*s); install it: apt-get install binutils",
+                         env->tc->objcopy, (int)strcspn(steps[i].out.output, "\n"),
+                         steps[i].out.output);
+    free_steps(steps, n);
+    return st;
 }
 
 static void add_program(build_result *out, const char *src, const char *test_file, bool hidden)
@@ -94,70 +235,66 @@ static void add_program(build_result *out, const char *src, const char *test_fil
     p->hidden = hidden;
 }
 
+/* Round 3: one binary per test program. */
+static rl_status link_programs(const lab_manifest *lab, const build_env *env, build_variant variant,
+                               const strlist *objects, build_result *out, strbuf *log, rl_err *err)
+{
+    step *steps = NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < out->nprograms; i++) {
+        const char *test =
+            i < lab->tests.n ? lab->tests.items[i] : lab->hidden_tests.items[i - lab->tests.n];
+        step *s = add_step(&steps, &n);
+        compiler_head(lab, env, variant, &s->argv);
+        for (size_t k = 0; k < objects->n; k++)
+            strlist_push(&s->argv, objects->items[k]);
+        strlist_push(&s->argv, PROBE_OBJECT);
+        for (size_t k = 0; k < lab->support.n; k++)
+            strlist_push(&s->argv, lab->support.items[k]);
+        strlist_push(&s->argv, test);
+        strlist_push(&s->argv, "-lcmocka");
+        strlist_split(&s->argv, lab->ldflags);
+        strlist_push(&s->argv, "-o");
+        strlist_push(&s->argv, out->programs[i].name);
+    }
+    rl_status st = run_round(steps, n, out->src_dir, env->jobs, err);
+    if (st == RL_OK)
+        out->ok = keep_log(steps, n, log);
+    free_steps(steps, n);
+    return st;
+}
+
 rl_status build_lab(const lab_manifest *lab, const strlist *student_paths, bool with_hidden,
-                    const toolchain *tc, const char *lab_support_dir, const char *workdir,
-                    build_variant variant, int jobs, build_result *out, rl_err *err)
+                    const build_env *env, const char *workdir, build_variant variant,
+                    build_result *out, rl_err *err)
 {
     memset(out, 0, sizeof *out);
     double start = now_seconds();
     out->src_dir = path_join(workdir, variant == BUILD_TSAN ? "tsan" : "plain");
+    strlist objects = {0};
+    strbuf log;
+    sb_init(&log);
     rl_status st = dir_make(out->src_dir, err);
     if (st == RL_OK)
         st = lay_out(lab, student_paths, with_hidden, out->src_dir, out, err);
-    if (st != RL_OK)
-        return st;
-
-    for (size_t i = 0; i < lab->tests.n; i++)
+    for (size_t i = 0; st == RL_OK && i < lab->tests.n; i++)
         add_program(out, out->src_dir, lab->tests.items[i], false);
-    for (size_t i = 0; with_hidden && !out->hidden_missing && i < lab->hidden_tests.n; i++)
+    for (size_t i = 0;
+         st == RL_OK && with_hidden && !out->hidden_missing && i < lab->hidden_tests.n; i++)
         add_program(out, out->src_dir, lab->hidden_tests.items[i], true);
-
-    strlist *argvs = xcalloc(out->nprograms, sizeof *argvs);
-    run_spec *specs = xcalloc(out->nprograms, sizeof *specs);
-    run_outcome *outs = xcalloc(out->nprograms, sizeof *outs);
-    const char *envp[] = {"PATH=/usr/local/bin:/usr/bin:/bin", "LC_ALL=C", NULL};
-    for (size_t i = 0; i < out->nprograms; i++) {
-        const char *test =
-            i < lab->tests.n ? lab->tests.items[i] : lab->hidden_tests.items[i - lab->tests.n];
-        compile_argv(lab, tc, lab_support_dir, variant, test, out->programs[i].name, &argvs[i]);
-        specs[i] = (run_spec){.argv = (const char *const *)argvs[i].items,
-                              .envp = envp,
-                              .cwd = out->src_dir,
-                              .timeout = BUILD_TIMEOUT,
-                              .output_cap = BUILD_LOG_CAP};
-    }
-    st = run_all(specs, outs, out->nprograms, jobs, err);
-    out->ok = st == RL_OK;
-    /* A student's error shows up identically in every program: keep the log of
-     * the first program that failed, else the first that printed anything. */
-    size_t shown = out->nprograms;
-    for (size_t i = 0; i < out->nprograms; i++) {
-        bool failed = outs[i].end != RUN_EXITED || outs[i].exit_code != 0;
-        if (failed && out->ok)
-            shown = i;
-        else if (shown == out->nprograms && outs[i].output_len)
-            shown = i;
-        out->ok = out->ok && !failed;
-    }
-    strbuf log;
-    sb_init(&log);
-    if (shown < out->nprograms) {
-        sb_append(&log, outs[shown].output);
-        if (outs[shown].end == RUN_TIMED_OUT)
-            sb_append(&log, "racelab: the compiler did not finish in time\n");
-    }
-    for (size_t i = 0; i < out->nprograms; i++) {
-        run_outcome_free(&outs[i]);
-        strlist_free(&argvs[i]);
-    }
+    bool compiled = false;
+    if (st == RL_OK)
+        st = compile_objects(lab, env, variant, out->src_dir, &objects, &log, &compiled, err);
+    if (st == RL_OK && compiled)
+        st = rename_primitives(env, out->src_dir, &objects, err);
+    if (st == RL_OK && compiled)
+        st = link_programs(lab, env, variant, &objects, out, &log, err);
     if (log.len > BUILD_LOG_CAP) {
         log.data[BUILD_LOG_CAP] = '\0';
         log.len = BUILD_LOG_CAP;
     }
     out->log = sb_take(&log);
-    free(argvs);
-    free(specs);
-    free(outs);
+    strlist_free(&objects);
     out->seconds = now_seconds() - start;
     return st;
 }

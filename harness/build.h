@@ -10,6 +10,12 @@
  *   BUILD_PLAIN: clang -O2 -g, no sanitizer (speed and scaling checks)
  * Compiler output is kept (capped) as the student's feedback.
  *
+ * The student's .c files are compiled to objects first, and in those objects
+ * every primitive the probe watches is renamed to the probe's stand-in
+ * (objcopy --redefine-syms, see probe/probe.h), so the probe counts the
+ * student's calls and not the tests'. The probe itself is compiled without
+ * ThreadSanitizer and linked into every program.
+ *
  * Ownership: build_lab fills a build_result released by build_result_free();
  * it does not delete the work folder (the caller owns that folder).
  */
@@ -41,13 +47,21 @@ typedef struct {
     double seconds;
 } build_result;
 
+/* What every build needs from the harness around it. */
+typedef struct {
+    const toolchain *tc;
+    const char *support_dir;  /* harness/lab_support, on the include path */
+    const char *probe_source; /* harness/probe/probe.c */
+    int jobs;                 /* compilers run at once */
+} build_env;
+
 /* Builds lab with the given student files (absolute paths, in the order of
  * lab->student_files) in workdir/<variant>/. Returns RL_OK when the stage
  * ran, even if the student's code did not compile (then out->ok is false
  * and out->log says why); fails only when the harness cannot work. */
 rl_status build_lab(const lab_manifest *lab, const strlist *student_paths, bool with_hidden,
-                    const toolchain *tc, const char *lab_support_dir, const char *workdir,
-                    build_variant variant, int jobs, build_result *out, rl_err *err);
+                    const build_env *env, const char *workdir, build_variant variant,
+                    build_result *out, rl_err *err);
 
 void build_result_free(build_result *b);
 

@@ -46,6 +46,14 @@ void grade_lab_failed(lab_manifest *lab, lab_state state, const char *message, l
     fail_checks(out, state, message);
 }
 
+const char *const grade_noise_modes[] = {"none", "yield", "sleep", "pin"};
+
+void trial_schedule(const lab_manifest *lab, unsigned seed, int *threads, const char **noise)
+{
+    *threads = lab->threads[seed % lab->nthreads];
+    *noise = grade_noise_modes[(seed / lab->nthreads) % 4];
+}
+
 /* The environment of one program in one trial (strings owned by env). */
 static void trial_env(const trial_result *t, const char *dir, const char *program,
                       const char *src_dir, strlist *env)
@@ -65,6 +73,8 @@ static void trial_env(const trial_result *t, const char *dir, const char *progra
     strlist_push_owned(env, xasprintf("RACELAB_THREADS=%d", t->threads));
     strlist_push_owned(env, xasprintf("RACELAB_SEED=%u", t->seed));
     strlist_push_owned(env, xasprintf("RACELAB_TRIAL=%d", t->index));
+    strlist_push_owned(env, xasprintf("RACELAB_NOISE=%s", t->noise));
+    strlist_push_owned(env, xasprintf("RACELAB_PROBE_FILE=%s/%s.probe", dir, program));
     strlist_push_owned(env, NULL);
     free(log);
     free(xml);
@@ -94,7 +104,7 @@ static rl_status run_trials(const grade_options *o, const build_result *b, const
         trial_result *tr = &out->trials[t];
         tr->index = (int)t;
         tr->seed = o->seed + (unsigned)t;
-        tr->threads = lab->threads[t % lab->nthreads];
+        trial_schedule(lab, tr->seed, &tr->threads, &tr->noise);
         tr->timeout = o->timeout > 0 ? o->timeout : lab->timeout;
         tr->nruns = b->nprograms;
         tr->runs = xcalloc(b->nprograms, sizeof *tr->runs);
@@ -185,10 +195,13 @@ void grade_lab(const grade_options *o, lab_manifest *lab, const strlist *student
     rl_err err = {{0}};
     build_result b = {0};
     char *work = path_join(o->scratch, out->lab.id);
+    build_env env = {.tc = o->tc,
+                     .support_dir = o->support_dir,
+                     .probe_source = o->probe_source,
+                     .jobs = o->jobs};
     rl_status st = dir_make(work, &err);
     if (st == RL_OK)
-        st = build_lab(&out->lab, student_paths, o->with_hidden, o->tc, o->support_dir, work,
-                       BUILD_TSAN, o->jobs, &b, &err);
+        st = build_lab(&out->lab, student_paths, o->with_hidden, &env, work, BUILD_TSAN, &b, &err);
     if (st == RL_OK) {
         out->build_log = xstrdup(b.log);
         if (b.hidden_missing)

@@ -20,7 +20,8 @@
 #include "toolchain.h"
 
 typedef struct {
-    const char *support_dir; /* harness/lab_support, put on the include path */
+    const char *support_dir;  /* harness/lab_support, put on the include path */
+    const char *probe_source; /* harness/probe/probe.c, linked into every program */
     const toolchain *tc;
     const char *scratch; /* this run's scratch folder; each lab works below it */
     int trials;          /* 0: the lab's own default */
@@ -64,6 +65,13 @@ typedef struct {
     double max_score;
     double seconds;
 } lab_result;
+
+/* The schedule noise modes the probe knows, rotated through trials. */
+extern const char *const grade_noise_modes[4];
+
+/* What a trial with this seed runs with: the thread count and the noise
+ * mode both follow from the seed, so `--seed N --trials 1` replays a run. */
+void trial_schedule(const lab_manifest *lab, unsigned seed, int *threads, const char **noise);
 
 /* Grades lab (moved into out) with the student's files (absolute paths in
  * the order of lab->student_files). */

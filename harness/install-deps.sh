@@ -7,7 +7,7 @@
 # (--test adds what only the project's own test suite needs).
 set -u
 
-packages=(clang libclang-rt-dev libcmocka-dev libinih-dev libjansson-dev libarchive-dev
+packages=(clang libclang-rt-dev binutils libcmocka-dev libinih-dev libjansson-dev libarchive-dev
           libxml2-dev pkg-config make)
 if [ "${1:-}" = "--test" ]; then
     packages+=(python3)

@@ -9,8 +9,11 @@
  */
 #include "manifest.h"
 
+#include "probe_read.h"
+
 #include <ini.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +38,8 @@ static const struct {
 } check_kinds[] = {
     {"tests", CHECK_TESTS},
     {"race-free", CHECK_RACE_FREE},
+    {"mechanism", CHECK_MECHANISM},
+    {"concurrency", CHECK_CONCURRENCY},
 };
 
 const char *check_kind_name(check_kind kind)
@@ -45,9 +50,15 @@ const char *check_kind_name(check_kind kind)
     return "?";
 }
 
-static int fail_at(parse_ctx *c, const char *fmt, const char *a, const char *b)
+/* Records why a line is wrong; returns 0, which tells inih to stop. */
+static int fail_at(parse_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int fail_at(parse_ctx *c, const char *fmt, ...)
 {
-    snprintf(c->error, sizeof c->error, fmt, a, b);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->error, sizeof c->error, fmt, ap);
+    va_end(ap);
     return 0;
 }
 
@@ -79,13 +90,11 @@ static int set_threads(parse_ctx *c, const char *value)
     int ok = 1;
     size_t max = sizeof c->m->threads / sizeof c->m->threads[0];
     if (parts.n == 0 || parts.n > max)
-        ok = fail_at(c, "threads = %s: give 1 to 8 thread counts, e.g. \"threads = 2 4 8\"%s",
-                     value, "");
+        ok = fail_at(c, "threads = %s: give 1 to 8 thread counts, e.g. \"threads = 2 4 8\"", value);
     for (size_t i = 0; ok && i < parts.n; i++) {
         long v;
         if (!parse_int(parts.items[i], 1, 64, &v))
-            ok = fail_at(c, "threads: '%s' is not a thread count from 1 to 64%s", parts.items[i],
-                         "");
+            ok = fail_at(c, "threads: '%s' is not a thread count from 1 to 64", parts.items[i]);
         else
             c->m->threads[i] = (int)v;
     }
@@ -112,16 +121,18 @@ static int lab_key(parse_ctx *c, const char *key, const char *value)
         strlist_split(&m->support, value);
     } else if (strcmp(key, "tests") == 0) {
         strlist_split(&m->tests, value);
+    } else if (strcmp(key, "starter_fails") == 0) {
+        strlist_split(&m->starter_fails, value);
     } else if (strcmp(key, "hidden_tests") == 0) {
         strlist_split(&m->hidden_tests, value);
     } else if (strcmp(key, "trials") == 0) {
         if (!parse_int(value, 1, MANIFEST_MAX_TRIALS, &n))
-            return fail_at(c, "trials = %s: write a whole number from 1 to 1000%s", value, "");
+            return fail_at(c, "trials = %s: write a whole number from 1 to 1000", value);
         m->trials = (int)n;
         c->seen_trials = true;
     } else if (strcmp(key, "timeout") == 0) {
         if (!parse_number(value, 0.1, MANIFEST_MAX_TIMEOUT, &m->timeout))
-            return fail_at(c, "timeout = %s: write seconds from 0.1 to 600%s", value, "");
+            return fail_at(c, "timeout = %s: write seconds from 0.1 to 600", value);
         c->seen_timeout = true;
     } else if (strcmp(key, "threads") == 0) {
         return set_threads(c, value);
@@ -132,7 +143,7 @@ static int lab_key(parse_ctx *c, const char *key, const char *value)
         free(m->ldflags);
         m->ldflags = xstrdup(value);
     } else {
-        return fail_at(c, "[lab] has no key '%s'%s (see labs/README.md for the keys)", key, "");
+        return fail_at(c, "[lab] has no key '%s' (see labs/README.md for the keys)", key);
     }
     return 1;
 }
@@ -154,17 +165,59 @@ static lab_check *find_or_add_check(parse_ctx *c, const char *id)
     return k;
 }
 
+/* "mutex_lock >= 10, cond_wait >= 1": each primitive must be known. */
+static int parse_require(parse_ctx *c, lab_check *k, const char *value)
+{
+    for (const char *s = value; *s;) {
+        size_t n = strcspn(s, ",");
+        char *part = xstrndup(s, n), name[64];
+        unsigned long at_least = 0;
+        int used = 0;
+        int ok =
+            sscanf(part, " %63[a-z_] >= %lu %n", name, &at_least, &used) == 2 && part[used] == '\0';
+        probe_primitive p;
+        if (ok && !probe_primitive_parse(name, &p))
+            ok = fail_at(
+                c, "require: '%s' is not a primitive the probe counts (see labs/README.md)", name);
+        else if (!ok)
+            ok = fail_at(c, "require: '%s' should look like \"mutex_lock >= 10\"", part);
+        free(part);
+        if (!ok)
+            return 0;
+        k->require = xrealloc(k->require, (k->nrequire + 1) * sizeof *k->require);
+        k->require[k->nrequire++] = (check_requirement){p, at_least};
+        s += n + (s[n] == ',');
+    }
+    return 1;
+}
+
+static int parse_forbid(parse_ctx *c, lab_check *k, const char *value)
+{
+    strlist names = {0};
+    strlist_split(&names, value);
+    int ok = 1;
+    for (size_t i = 0; ok && i < names.n; i++) {
+        probe_primitive p;
+        if (probe_primitive_parse(names.items[i], &p))
+            k->forbid[p] = true;
+        else
+            ok = fail_at(c, "forbid: '%s' is not a primitive the probe counts (see labs/README.md)",
+                         names.items[i]);
+    }
+    strlist_free(&names);
+    return ok;
+}
+
 static int check_key(parse_ctx *c, const char *id, const char *key, const char *value)
 {
     if (!*id)
-        return fail_at(c, "[check] needs an id: write [check %s]%s", "race-free", "");
+        return fail_at(c, "[check] needs an id: write [check %s]", "race-free");
     for (const char *p = id; *p; p++)
         if (!(*p == '-' || *p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
-            return fail_at(c, "[check %s]: use lower-case letters, digits, '-' and '_' in ids%s",
-                           id, "");
+            return fail_at(c, "[check %s]: use lower-case letters, digits, '-' and '_' in ids", id);
     lab_check *k = find_or_add_check(c, id);
     if (!k)
-        return fail_at(c, "[check %s]: a lab has at most 32 checks%s", id, "");
+        return fail_at(c, "[check %s]: a lab has at most 32 checks", id);
     if (strcmp(key, "title") == 0) {
         free(k->title);
         k->title = xstrdup(value);
@@ -174,12 +227,14 @@ static int check_key(parse_ctx *c, const char *id, const char *key, const char *
             if (strcmp(value, check_kinds[i].name) == 0)
                 break;
         if (i == sizeof check_kinds / sizeof check_kinds[0])
-            return fail_at(c, "kind = %s: unknown check kind; write tests or race-free%s", value,
-                           "");
+            return fail_at(
+                c,
+                "kind = %s: unknown check kind; write tests, race-free, mechanism or concurrency",
+                value);
         k->kind = check_kinds[i].kind;
     } else if (strcmp(key, "points") == 0) {
         if (!parse_number(value, 0, 10000, &k->points))
-            return fail_at(c, "points = %s: write a number from 0 to 10000%s", value, "");
+            return fail_at(c, "points = %s: write a number from 0 to 10000", value);
     } else if (strcmp(key, "tests") == 0) {
         strlist_split(&k->tests, value);
     } else if (strcmp(key, "kinds") == 0) {
@@ -199,11 +254,20 @@ static int check_key(parse_ctx *c, const char *id, const char *key, const char *
             if (*s == ',')
                 s++;
         }
+    } else if (strcmp(key, "require") == 0) {
+        return parse_require(c, k, value);
+    } else if (strcmp(key, "forbid") == 0) {
+        return parse_forbid(c, k, value);
+    } else if (strcmp(key, "min_threads") == 0 || strcmp(key, "min_processes") == 0) {
+        long n;
+        if (!parse_int(value, 1, 64, &n))
+            return fail_at(c, "%s = %s: write a number from 1 to 64", key, value);
+        *(key[4] == 't' ? &k->min_threads : &k->min_processes) = (int)n;
     } else if (strcmp(key, "hint") == 0) {
         free(k->hint);
         k->hint = xstrdup(value);
     } else {
-        return fail_at(c, "[check] has no key '%s'%s (see labs/README.md for the keys)", key, "");
+        return fail_at(c, "[check] has no key '%s' (see labs/README.md for the keys)", key);
     }
     return 1;
 }
@@ -215,12 +279,29 @@ static int on_entry(void *user, const char *section, const char *key, const char
         return lab_key(c, key, value);
     if (strncmp(section, "check ", 6) == 0 || strcmp(section, "check") == 0)
         return check_key(c, section[5] ? section + 6 : "", key, value);
-    return fail_at(c, "unknown section [%s]%s: use [lab] or [check ID]", section, "");
+    return fail_at(c, "unknown section [%s]: use [lab] or [check ID]", section);
 }
 
 /* Checks what a whole file must hold once every line is read. */
+/* A mechanism check must ask for something, and so must a concurrency check. */
+static rl_status check_probe_keys(const char *path, const lab_check *k, rl_err *err)
+{
+    bool forbids = false;
+    for (int p = 0; p < PROBE_NPRIM; p++)
+        forbids = forbids || k->forbid[p];
+    if (k->kind == CHECK_MECHANISM && k->nrequire == 0 && !forbids)
+        return rl_fail(err, RL_ERR_MANIFEST,
+                       "%s: [check %s] needs require = PRIMITIVE >= N or forbid = PRIMITIVE", path,
+                       k->id);
+    if (k->kind == CHECK_CONCURRENCY && !k->min_threads && !k->min_processes)
+        return rl_fail(err, RL_ERR_MANIFEST,
+                       "%s: [check %s] needs min_threads = N or min_processes = N", path, k->id);
+    return RL_OK;
+}
+
 static rl_status check_complete(const parse_ctx *c, rl_err *err)
 {
+    rl_status st;
     const lab_manifest *m = c->m;
     if (!c->seen_lab || !m->title)
         return rl_fail(err, RL_ERR_MANIFEST, "%s: [lab] needs a title = line", c->path);
@@ -232,13 +313,26 @@ static rl_status check_complete(const parse_ctx *c, rl_err *err)
                        c->path);
     if (m->nchecks == 0)
         return rl_fail(err, RL_ERR_MANIFEST, "%s: add at least one [check ID] section", c->path);
+    for (size_t i = 0; i < m->starter_fails.n; i++) {
+        bool known = false;
+        for (size_t k = 0; k < m->nchecks; k++)
+            known = known || strcmp(m->checks[k].id, m->starter_fails.items[i]) == 0;
+        if (!known)
+            return rl_fail(err, RL_ERR_MANIFEST,
+                           "%s: starter_fails names '%s', which is not a [check] of this lab",
+                           c->path, m->starter_fails.items[i]);
+    }
     for (size_t i = 0; i < m->nchecks; i++) {
         const lab_check *k = &m->checks[i];
         if ((int)k->kind < 0)
-            return rl_fail(err, RL_ERR_MANIFEST, "%s: [check %s] needs kind = tests or race-free",
+            return rl_fail(err, RL_ERR_MANIFEST,
+                           "%s: [check %s] needs kind = tests, race-free, mechanism or concurrency",
                            c->path, k->id);
         if (k->points < 0)
             return rl_fail(err, RL_ERR_MANIFEST, "%s: [check %s] needs points = N", c->path, k->id);
+        st = check_probe_keys(c->path, k, err);
+        if (st != RL_OK)
+            return st;
     }
     return RL_OK;
 }
@@ -374,6 +468,7 @@ static void check_free(lab_check *k)
     free(k->hint);
     strlist_free(&k->tests);
     strlist_free(&k->kinds);
+    free(k->require);
 }
 
 void manifest_free(lab_manifest *m)
@@ -387,6 +482,7 @@ void manifest_free(lab_manifest *m)
     strlist_free(&m->support);
     strlist_free(&m->tests);
     strlist_free(&m->hidden_tests);
+    strlist_free(&m->starter_fails);
     free(m->cflags);
     free(m->ldflags);
     for (size_t i = 0; i < m->nchecks; i++)

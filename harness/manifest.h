@@ -12,23 +12,37 @@
 #ifndef RL_MANIFEST_H
 #define RL_MANIFEST_H
 
+#include "probe/probe.h"
 #include "rl.h"
 #include "util.h"
 
 typedef enum {
-    CHECK_TESTS,     /* cmocka tests pass in every trial */
-    CHECK_RACE_FREE, /* no ThreadSanitizer report in any trial */
+    CHECK_TESTS,       /* cmocka tests pass in every trial */
+    CHECK_RACE_FREE,   /* no ThreadSanitizer report in any trial */
+    CHECK_MECHANISM,   /* the student's code called what it must, and not what it must not */
+    CHECK_CONCURRENCY, /* the student's code kept enough threads or processes going at once */
 } check_kind;
+
+/* "mutex_lock >= 10" of a mechanism check. */
+typedef struct {
+    probe_primitive primitive;
+    unsigned long at_least;
+} check_requirement;
 
 typedef struct {
     char *id;    /* section name after "check ": "race-free" */
     char *title; /* what the student reads: "No data races on the balance" */
     check_kind kind;
     double points;
-    strlist tests; /* CHECK_TESTS: cmocka test-name globs; empty means every test */
-    strlist kinds; /* CHECK_RACE_FREE: finding kinds that count ("data race", ...);
-                      empty means every kind */
-    char *hint;    /* shown when the check fails; may be NULL */
+    strlist tests;              /* CHECK_TESTS: cmocka test-name globs; empty means every test */
+    strlist kinds;              /* CHECK_RACE_FREE: finding kinds that count ("data race", ...);
+                                   empty means every kind */
+    check_requirement *require; /* CHECK_MECHANISM: every one must hold */
+    size_t nrequire;
+    bool forbid[PROBE_NPRIM]; /* CHECK_MECHANISM: primitives that must not be called */
+    int min_threads;          /* CHECK_CONCURRENCY: 0 when not asked */
+    int min_processes;
+    char *hint; /* shown when the check fails; may be NULL */
 } lab_check;
 
 typedef struct {
@@ -49,7 +63,8 @@ typedef struct {
     char *ldflags; /* extra linker flags, may be "" */
     lab_check *checks;
     size_t nchecks;
-    double max_points; /* sum of the checks' points */
+    double max_points;     /* sum of the checks' points */
+    strlist starter_fails; /* ids of the checks the starter must fail (racelab validate) */
 } lab_manifest;
 
 /* Loads labs_root/id/lab.ini (solutions_root/id is recorded, need not exist). */

@@ -8,8 +8,10 @@
  *          findings[{kind, title, summary, variable, location, reports,
  *          trials, first_trial, first_seed, accesses[{what, write, atomic,
  *          thread, mutexes[], file, line, function}]}],
- *          trials[{trial, seed, threads, programs[{name, hidden, end,
- *          exit_code, signal, seconds, tests[{name, passed}]}]}]}]}
+ *          trials[{trial, seed, threads, noise, programs[{name, hidden, end,
+ *          exit_code, signal, seconds, tests[{name, passed}], probe: null |
+ *          {calls{PRIMITIVE: n}, threads_max, processes_max, contended_locks,
+ *          noise_events}}]}]}]}
  */
 #include "report.h"
 
@@ -82,24 +84,42 @@ static const char *end_name(run_end e)
     return names[e];
 }
 
+/* The probe's counters of one run: calls by primitive (only those made),
+ * high-water marks, contended locks, noise added; null when absent. */
+static json_t *probe_json(const probe_counts *p)
+{
+    if (!p->present)
+        return json_null();
+    json_t *calls = json_object();
+    for (int i = 0; i < PROBE_NPRIM; i++)
+        if (p->calls[i])
+            json_object_set_new(calls, probe_primitive_name((probe_primitive)i),
+                                json_integer((json_int_t)p->calls[i]));
+    return json_pack("{s:o, s:I, s:I, s:I, s:I}", "calls", calls, "threads_max",
+                     (json_int_t)p->threads_max, "processes_max",
+                     (json_int_t)p->procs_max, "contended_locks", (json_int_t)p->contended,
+                     "noise_events", (json_int_t)p->noise_events);
+}
+
+static json_t *program_json(const program_run *r)
+{
+    json_t *tests = json_array();
+    for (size_t i = 0; i < r->tests.n; i++)
+        json_array_append_new(tests, json_pack("{s:o, s:b}", "name", jtext(r->tests.items[i].name),
+                                               "passed", r->tests.items[i].passed));
+    return json_pack("{s:o, s:b, s:s, s:i, s:i, s:f, s:o, s:o}", "name", jtext(r->name), "hidden",
+                     r->hidden, "end", end_name(r->run.end), "exit_code", r->run.exit_code,
+                     "signal", r->run.signal, "seconds", r->run.seconds, "tests", tests, "probe",
+                     probe_json(&r->probe));
+}
+
 static json_t *trial_json(const trial_result *t)
 {
     json_t *programs = json_array();
-    for (size_t p = 0; p < t->nruns; p++) {
-        const program_run *r = &t->runs[p];
-        json_t *tests = json_array();
-        for (size_t i = 0; i < r->tests.n; i++)
-            json_array_append_new(tests,
-                                  json_pack("{s:o, s:b}", "name", jtext(r->tests.items[i].name),
-                                            "passed", r->tests.items[i].passed));
-        json_array_append_new(programs, json_pack("{s:o, s:b, s:s, s:i, s:i, s:f, s:o}", "name",
-                                                  jtext(r->name), "hidden", r->hidden, "end",
-                                                  end_name(r->run.end), "exit_code",
-                                                  r->run.exit_code, "signal", r->run.signal,
-                                                  "seconds", r->run.seconds, "tests", tests));
-    }
-    return json_pack("{s:i, s:i, s:i, s:o}", "trial", t->index + 1, "seed", t->seed, "threads",
-                     t->threads, "programs", programs);
+    for (size_t p = 0; p < t->nruns; p++)
+        json_array_append_new(programs, program_json(&t->runs[p]));
+    return json_pack("{s:i, s:i, s:i, s:s, s:o}", "trial", t->index + 1, "seed", t->seed, "threads",
+                     t->threads, "noise", t->noise ? t->noise : "none", "programs", programs);
 }
 
 static json_t *lab_json(const lab_result *lab)

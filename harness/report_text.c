@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define TITLE_WIDTH 50 /* characters of a check's title on its line */
+
 typedef struct {
     const char *bold, *red, *green, *yellow, *dim, *off;
 } palette;
@@ -37,8 +39,10 @@ static void write_check(FILE *out, const lab_result *lab, size_t i, const palett
     const char *mark = c->passed ? "PASS" : flaky ? "FLAKY" : "FAIL";
     const char *colour = c->passed ? p->green : flaky ? p->yellow : p->red;
     char *title = report_clean_text(k->title ? k->title : k->id, 200);
-    fprintf(out, "  %s%-5s%s %-44s %5g/%-4g %s%s%s\n", colour, mark, p->off, title, c->score,
-            k->points, p->dim, c->summary ? c->summary : "", p->off);
+    if (strlen(title) > TITLE_WIDTH) /* keep the score column aligned */
+        strcpy(title + TITLE_WIDTH - 3, "...");
+    fprintf(out, "  %s%-5s%s %-*s %5g/%-4g %s%s%s\n", colour, mark, p->off, TITLE_WIDTH, title,
+            c->score, k->points, p->dim, c->summary ? c->summary : "", p->off);
     free(title);
     if (c->passed || lab->state != LAB_GRADED)
         return;

@@ -162,6 +162,78 @@ static bool race_free_holds(const lab_check *check, const trial_result *t, strbu
     return counted == 0;
 }
 
+/* The probe's counts of a trial: calls summed over its programs, marks the
+ * highest of any program. False when no program left counts. */
+static bool trial_probe(const trial_result *t, probe_counts *sum)
+{
+    memset(sum, 0, sizeof *sum);
+    for (size_t r = 0; r < t->nruns; r++) {
+        const probe_counts *p = &t->runs[r].probe;
+        if (!p->present)
+            continue;
+        sum->present = true;
+        for (int i = 0; i < PROBE_NPRIM; i++)
+            sum->calls[i] += p->calls[i];
+        sum->threads_max = p->threads_max > sum->threads_max ? p->threads_max : sum->threads_max;
+        sum->procs_max = p->procs_max > sum->procs_max ? p->procs_max : sum->procs_max;
+    }
+    return sum->present;
+}
+
+static bool mechanism_holds(const lab_check *check, const trial_result *t, strbuf *why)
+{
+    probe_counts p;
+    if (!trial_probe(t, &p)) {
+        sb_append(why, "no program left the probe's counts (did it start at all?)\n");
+        return false;
+    }
+    bool ok = true;
+    for (size_t i = 0; i < check->nrequire; i++) {
+        const check_requirement *r = &check->require[i];
+        if (p.calls[r->primitive] >= r->at_least)
+            continue;
+        sb_printf(why, "your code called %s %llu time%s; this lab wants at least %lu\n",
+                  probe_primitive_words(r->primitive), (unsigned long long)p.calls[r->primitive],
+                  p.calls[r->primitive] == 1 ? "" : "s", r->at_least);
+        ok = false;
+    }
+    for (int i = 0; i < PROBE_NPRIM; i++) {
+        if (!check->forbid[i] || p.calls[i] == 0)
+            continue;
+        sb_printf(why, "your code called %s %llu time%s; this lab does not allow it\n",
+                  probe_primitive_words((probe_primitive)i), (unsigned long long)p.calls[i],
+                  p.calls[i] == 1 ? "" : "s");
+        ok = false;
+    }
+    return ok;
+}
+
+static bool concurrency_holds(const lab_check *check, const trial_result *t, strbuf *why)
+{
+    probe_counts p;
+    if (!trial_probe(t, &p)) {
+        sb_append(why, "no program left the probe's counts (did it start at all?)\n");
+        return false;
+    }
+    bool ok = true;
+    if (check->min_threads && p.threads_max < check->min_threads) {
+        sb_printf(why,
+                  "at most %lld of your threads were alive at once; this lab wants at least %d "
+                  "(joining each thread right after creating it runs them one by one)\n",
+                  (long long)p.threads_max, check->min_threads);
+        ok = false;
+    }
+    if (check->min_processes && p.procs_max < check->min_processes) {
+        sb_printf(why,
+                  "at most %lld of your child processes were alive at once; this lab wants at "
+                  "least %d (waiting for each child right after forking it runs them one by "
+                  "one)\n",
+                  (long long)p.procs_max, check->min_processes);
+        ok = false;
+    }
+    return ok;
+}
+
 static char *run_summary(int failed, int runs)
 {
     const char *s = runs == 1 ? "" : "s";
@@ -173,6 +245,22 @@ static char *run_summary(int failed, int runs)
                          : xasprintf("failed in all %d runs", runs);
     return xasprintf("failed in %d of %d run%s (nondeterministic: it depends on the schedule)",
                      failed, runs, s);
+}
+
+static bool check_holds(const lab_check *check, const trial_result *t, const strlist *tests,
+                        const strlist *programs, strbuf *why)
+{
+    switch (check->kind) {
+    case CHECK_TESTS:
+        return tests_hold(check, t, tests, programs, why);
+    case CHECK_RACE_FREE:
+        return race_free_holds(check, t, why);
+    case CHECK_MECHANISM:
+        return mechanism_holds(check, t, why);
+    case CHECK_CONCURRENCY:
+        return concurrency_holds(check, t, why);
+    }
+    return false;
 }
 
 static void score_check(const lab_check *check, const trial_result *trials, size_t n,
@@ -190,9 +278,7 @@ static void score_check(const lab_check *check, const trial_result *trials, size
     for (size_t t = 0; t < n; t++) {
         strbuf why;
         sb_init(&why);
-        bool ok = check->kind == CHECK_TESTS
-                      ? tests_hold(check, &trials[t], &tests, &programs, &why)
-                      : race_free_holds(check, &trials[t], &why);
+        bool ok = check_holds(check, &trials[t], &tests, &programs, &why);
         if (!ok && ++out->failed_runs && shown.n < SCORE_DETAIL_RUNS &&
             !strlist_contains(&shown, why.data)) {
             sb_printf(&details, "run %d (seed %u, %d threads):\n%s", trials[t].index + 1,

@@ -41,6 +41,7 @@ rl_status session_open(session *s, const cli_options *o, rl_err *err)
     s->labs_root = path_join(s->root, "labs");
     s->solutions_root = path_join(s->root, "solutions");
     s->support_dir = path_join(s->root, "harness/lab_support");
+    s->probe_source = path_join(s->root, "harness/probe/probe.c");
     if (!path_is_dir(s->labs_root))
         return rl_fail(err, RL_ERR_NOT_FOUND,
                        "%s: no labs folder; run racelab from its project or set RACELAB_ROOT",
@@ -74,6 +75,7 @@ rl_status session_toolchain(session *s, rl_err *err)
 grade_options session_grade_options(const session *s, const cli_options *o)
 {
     return (grade_options){.support_dir = s->support_dir,
+                           .probe_source = s->probe_source,
                            .tc = &s->tc,
                            .scratch = s->scratch,
                            .trials = o->trials,
@@ -115,6 +117,7 @@ void session_close(session *s)
     free(s->labs_root);
     free(s->solutions_root);
     free(s->support_dir);
+    free(s->probe_source);
     toolchain_free(&s->tc);
     memset(s, 0, sizeof *s);
 }

@@ -22,6 +22,7 @@ typedef struct {
     char *labs_root;
     char *solutions_root;
     char *support_dir;
+    char *probe_source;
     char *scratch;
     int jobs; /* from --jobs, else the number of online cores */
     toolchain tc;

@@ -160,6 +160,13 @@ rl_status toolchain_check(const char *scratch_parent, toolchain *out, rl_err *er
     if (!out->cc)
         return rl_fail(err, RL_ERR_TOOLCHAIN,
                        "%s not found; install it: apt-get install clang libclang-rt-dev", want);
+    const char *objcopy = getenv("RACELAB_OBJCOPY");
+    out->objcopy = find_in_path(objcopy && *objcopy ? objcopy : "objcopy");
+    if (!out->objcopy) {
+        toolchain_free(out);
+        return rl_fail(err, RL_ERR_TOOLCHAIN,
+                       "objcopy not found; install it: apt-get install binutils");
+    }
     out->version = compiler_version(out->cc);
     char *dir = path_join(scratch_parent, "toolchain");
     rl_status st = dir_make(dir, err);
@@ -176,6 +183,7 @@ void toolchain_free(toolchain *tc)
 {
     free(tc->cc);
     free(tc->version);
+    free(tc->objcopy);
     free(tc->note);
     memset(tc, 0, sizeof *tc);
 }

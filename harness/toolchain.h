@@ -8,6 +8,9 @@
  * mapping"), it tries again with address randomisation off (what setarch -R
  * does); if that works, every trial runs that way and the report says so.
  *
+ * It also finds objcopy ($RACELAB_OBJCOPY, else objcopy on PATH), which
+ * the build uses to route the student's calls through the probe.
+ *
  * Ownership: toolchain_check fills a toolchain released by toolchain_free().
  */
 #ifndef RL_TOOLCHAIN_H
@@ -20,6 +23,7 @@
 typedef struct {
     char *cc;      /* absolute path of the compiler (owned) */
     char *version; /* first line of `cc --version` (owned) */
+    char *objcopy; /* absolute path of objcopy, which routes calls through the probe (owned) */
     bool no_aslr;  /* trials must run with ASLR off */
     char *note;    /* a line for the report when no_aslr is set, else NULL (owned) */
 } toolchain;

@@ -72,22 +72,27 @@ static double program_seconds(session *s, const lab_manifest *m, build_variant v
     char *work = xasprintf("%s/bench-%s-%d", s->scratch, m->id, (int)v);
     build_result b;
     rl_err err = {{0}};
+    build_env env = {
+        .tc = &s->tc, .support_dir = s->support_dir, .probe_source = s->probe_source, .jobs = 1};
     if (dir_make(work, &err) != RL_OK ||
-        build_lab(m, &files, false, &s->tc, s->support_dir, work, v, 1, &b, &err) != RL_OK ||
-        !b.ok) {
+        build_lab(m, &files, false, &env, work, v, &b, &err) != RL_OK || !b.ok) {
         fprintf(stderr, "bench: cannot build %s: %s\n", m->id, err.msg);
         exit(1);
     }
     char *threads = xasprintf("RACELAB_THREADS=%d", m->threads[m->nthreads - 1]);
     char *tsan = xasprintf("TSAN_OPTIONS=atexit_sleep_ms=0 log_path=%s/tsan", work);
-    const char *env[] = {"PATH=/usr/bin:/bin", threads, tsan, "CMOCKA_MESSAGE_OUTPUT=xml",
-                         "CMOCKA_XML_FILE=/dev/null", NULL};
+    const char *envp[] = {"PATH=/usr/bin:/bin",        threads, tsan, "CMOCKA_MESSAGE_OUTPUT=xml",
+                          "CMOCKA_XML_FILE=/dev/null", NULL};
     double *samples = xcalloc((size_t)repeat, sizeof *samples);
     for (int i = 0; i < repeat; i++) {
         for (size_t p = 0; p < b.nprograms; p++) {
             const char *argv[] = {b.programs[p].path, NULL};
-            run_spec spec = {.argv = argv, .envp = env, .cwd = work, .timeout = 60,
-                             .output_cap = 4096, .no_aslr = s->tc.no_aslr};
+            run_spec spec = {.argv = argv,
+                             .envp = envp,
+                             .cwd = work,
+                             .timeout = 60,
+                             .output_cap = 4096,
+                             .no_aslr = s->tc.no_aslr};
             run_outcome o;
             run_all(&spec, &o, 1, 1, NULL);
             samples[i] += o.seconds;

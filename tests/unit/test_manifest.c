@@ -122,7 +122,7 @@ static void broken_files_name_line_and_fix(void **state)
     (void)state;
     expect_error(LAB CHECK "point = 4\n", "lab.ini:8", "'point'");
     expect_error(LAB "colour = red\n" CHECK, "lab.ini:5", "'colour'");
-    expect_error(LAB "[check a]\nkind = magic\npoints = 1\n", "lab.ini:6", "tests or race-free");
+    expect_error(LAB "[check a]\nkind = magic\npoints = 1\n", "lab.ini:6", "tests, race-free, mechanism or concurrency");
     expect_error(LAB "[check a]\nkind = tests\npoints = lots\n", "lab.ini:7", "points = lots");
     expect_error(LAB "[check a]\nkind = tests\npoints = -3\n", "lab.ini:7", "from 0");
     expect_error(LAB "trials = 0\n" CHECK, "lab.ini:5", "trials");
@@ -144,6 +144,56 @@ static void broken_files_name_line_and_fix(void **state)
                  "without a path", NULL);
     expect_error("[lab]\ntitle = t\nstudent_files = .hidden\ntests = test_bank.c\n" CHECK,
                  "without a path", NULL);
+}
+
+static const char probe_checks[] = LAB "starter_fails = uses, par\n"
+                                   "[check uses]\nkind = mechanism\npoints = 5\n"
+                                   "require = mutex_lock >= 10, cond_wait>=1\n"
+                                   "forbid = sleep yield\n"
+                                   "[check par]\nkind = concurrency\npoints = 5\n"
+                                   "min_threads = 2\nmin_processes = 3\n";
+
+static void probe_checks_are_read(void **state)
+{
+    (void)state;
+    lab_manifest m;
+    rl_err err = {{0}};
+    assert_int_equal(load(probe_checks, strlen(probe_checks), &m, &err), RL_OK);
+    assert_int_equal(m.starter_fails.n, 2);
+    assert_string_equal(m.starter_fails.items[1], "par");
+    const lab_check *uses = &m.checks[0], *par = &m.checks[1];
+    assert_int_equal(uses->kind, CHECK_MECHANISM);
+    assert_int_equal(uses->nrequire, 2);
+    assert_int_equal(uses->require[0].primitive, PROBE_MUTEX_LOCK);
+    assert_int_equal(uses->require[0].at_least, 10);
+    assert_int_equal(uses->require[1].primitive, PROBE_COND_WAIT);
+    assert_int_equal(uses->require[1].at_least, 1);
+    assert_true(uses->forbid[PROBE_SLEEP]);
+    assert_true(uses->forbid[PROBE_YIELD]);
+    assert_false(uses->forbid[PROBE_MUTEX_LOCK]);
+    assert_int_equal(par->kind, CHECK_CONCURRENCY);
+    assert_int_equal(par->min_threads, 2);
+    assert_int_equal(par->min_processes, 3);
+    manifest_free(&m);
+}
+
+static void bad_probe_checks_name_the_fix(void **state)
+{
+    (void)state;
+    expect_error(LAB "[check u]\nkind = mechanism\npoints = 1\nrequire = spinlock >= 2\n",
+                 "lab.ini:8", "'spinlock' is not a primitive");
+    expect_error(LAB "[check u]\nkind = mechanism\npoints = 1\nrequire = mutex_lock\n",
+                 "lab.ini:8", "mutex_lock >= 10");
+    expect_error(LAB "[check u]\nkind = mechanism\npoints = 1\nrequire = mutex_lock >= x\n",
+                 "lab.ini:8", NULL);
+    expect_error(LAB "[check u]\nkind = mechanism\npoints = 1\nforbid = sleep, nap\n",
+                 "lab.ini:8", "'nap'");
+    expect_error(LAB "[check u]\nkind = mechanism\npoints = 1\n", "needs require", NULL);
+    expect_error(LAB "[check p]\nkind = concurrency\npoints = 1\nmin_threads = 0\n",
+                 "lab.ini:8", "min_threads");
+    expect_error(LAB "[check p]\nkind = concurrency\npoints = 1\n", "needs min_threads",
+                 NULL);
+    expect_error(LAB "starter_fails = nope\n" CHECK, "starter_fails names 'nope'", NULL);
 }
 
 static void hostile_bytes_are_refused(void **state)
@@ -200,6 +250,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(good_file_gives_every_field),
         cmocka_unit_test(broken_files_name_line_and_fix),
+        cmocka_unit_test(probe_checks_are_read),
+        cmocka_unit_test(bad_probe_checks_name_the_fix),
         cmocka_unit_test(hostile_bytes_are_refused),
         cmocka_unit_test(unknown_lab_is_not_found),
     };

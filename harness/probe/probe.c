@@ -1,0 +1,563 @@
+/*
+ * probe.c - the probe linked into every lab binary (see probe.h).
+ *
+ * Every racelab_probe_X below stands in for X in the student's object files
+ * (renamed at build time), counts the call, may add schedule noise, and
+ * calls the real X: under ThreadSanitizer that is TSan's interceptor, so
+ * the sanitizer sees every synchronisation as it would without the probe.
+ * This file is compiled WITHOUT -fsanitize=thread: its own counters must
+ * stay invisible to TSan, or their atomic updates would order the student's
+ * threads and hide races.
+ *
+ * Environment, read once at start-up:
+ *   RACELAB_PROBE_FILE  where the counters go (a file mapped MAP_SHARED);
+ *                       unset: private counters, nothing is reported
+ *   RACELAB_NOISE       none | yield | sleep | pin   (default none)
+ *   RACELAB_SEED        the schedule-noise generator's seed
+ *
+ * Built with -DPROBE_NO_TSAN for the uninstrumented (-O2) build, which has
+ * no ThreadSanitizer atomic entry points to stand in for.
+ */
+#define _GNU_SOURCE
+#include "probe.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <semaphore.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef enum { NOISE_NONE, NOISE_YIELD, NOISE_SLEEP, NOISE_PIN } noise_mode;
+
+static probe_shared private_counters;
+static probe_shared *shared = &private_counters;
+static noise_mode noise;
+static uint64_t seed;
+static uint64_t thread_counter;     /* hands out per-thread generator streams */
+static bool in_forked_child;        /* this process was forked by the student's code */
+static pthread_key_t alive_key;     /* its destructor marks a student thread's end */
+static __thread uint64_t rng_state; /* this thread's noise generator, 0 until seeded */
+
+/* ---- counters ---- */
+
+static void count(probe_primitive p)
+{
+    __atomic_fetch_add(&shared->calls[p], 1, __ATOMIC_RELAXED);
+}
+
+static void raise_max(int64_t *max, int64_t now)
+{
+    int64_t seen = __atomic_load_n(max, __ATOMIC_RELAXED);
+    while (now > seen &&
+           !__atomic_compare_exchange_n(max, &seen, now, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+        ;
+}
+
+/* One more in flight (or one fewer, for delta -1), raising the mark. */
+static void in_flight(int64_t *now, int64_t *max, int64_t delta)
+{
+    int64_t v = __atomic_add_fetch(now, delta, __ATOMIC_RELAXED);
+    if (delta > 0)
+        raise_max(max, v);
+}
+
+static void thread_ended(void *unused)
+{
+    (void)unused;
+    __atomic_fetch_sub(&shared->threads_alive, 1, __ATOMIC_RELAXED);
+}
+
+/* ---- schedule noise ---- */
+
+/* splitmix64: a small, well-mixed generator; one stream per thread. */
+static uint64_t next_random(void)
+{
+    if (rng_state == 0)
+        rng_state =
+            seed * 0x9E3779B97F4A7C15ull +
+            __atomic_add_fetch(&thread_counter, 1, __ATOMIC_RELAXED) * 0xBF58476D1CE4E5B9ull + 1;
+    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/* At a synchronisation point: maybe let another thread run first. */
+static void maybe_noise(void)
+{
+    if (noise == NOISE_NONE)
+        return;
+    uint64_t r = next_random();
+    if (noise == NOISE_SLEEP && r % 8 == 0) {
+        struct timespec ts = {0, (long)(1000 + (r >> 8) % 50000)}; /* 1-51 us */
+        nanosleep(&ts, NULL);
+        __atomic_fetch_add(&shared->noise_events, 1, __ATOMIC_RELAXED);
+    } else if (noise != NOISE_SLEEP && r % 4 == 0) {
+        sched_yield();
+        __atomic_fetch_add(&shared->noise_events, 1, __ATOMIC_RELAXED);
+    }
+}
+
+/* ---- start-up ---- */
+
+static void map_counters(void)
+{
+    const char *path = getenv("RACELAB_PROBE_FILE");
+    if (!path || !*path)
+        return;
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return;
+    if (ftruncate(fd, sizeof(probe_shared)) == 0) {
+        void *m = mmap(NULL, sizeof(probe_shared), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        if (m != MAP_FAILED)
+            shared = m;
+    }
+    close(fd);
+}
+
+static void pin_to_one_cpu(void)
+{
+    cpu_set_t allowed, one;
+    if (sched_getaffinity(0, sizeof allowed, &allowed) != 0 || CPU_COUNT(&allowed) == 0)
+        return;
+    int pick = (int)(seed % (uint64_t)CPU_COUNT(&allowed));
+    for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+        if (!CPU_ISSET(cpu, &allowed) || pick-- > 0)
+            continue;
+        CPU_ZERO(&one);
+        CPU_SET(cpu, &one);
+        sched_setaffinity(0, sizeof one, &one);
+        return;
+    }
+}
+
+__attribute__((constructor)) static void probe_start(void)
+{
+    map_counters();
+    shared->magic = PROBE_MAGIC;
+    shared->version = PROBE_VERSION;
+    const char *mode = getenv("RACELAB_NOISE");
+    const char *s = getenv("RACELAB_SEED");
+    seed = s ? strtoull(s, NULL, 10) : 1;
+    if (mode && strcmp(mode, "yield") == 0)
+        noise = NOISE_YIELD;
+    else if (mode && strcmp(mode, "sleep") == 0)
+        noise = NOISE_SLEEP;
+    else if (mode && strcmp(mode, "pin") == 0)
+        noise = NOISE_PIN;
+    if (noise == NOISE_PIN)
+        pin_to_one_cpu();
+    pthread_key_create(&alive_key, thread_ended);
+}
+
+/* ---- mutexes ---- */
+
+int racelab_probe_pthread_mutex_lock(pthread_mutex_t *m)
+{
+    count(PROBE_MUTEX_LOCK);
+    maybe_noise();
+    int rc = pthread_mutex_trylock(m);
+    if (rc != EBUSY)
+        return rc;
+    __atomic_fetch_add(&shared->contended, 1, __ATOMIC_RELAXED);
+    return pthread_mutex_lock(m);
+}
+
+int racelab_probe_pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *t)
+{
+    count(PROBE_MUTEX_LOCK);
+    maybe_noise();
+    return pthread_mutex_timedlock(m, t);
+}
+
+int racelab_probe_pthread_mutex_trylock(pthread_mutex_t *m)
+{
+    count(PROBE_MUTEX_TRYLOCK);
+    maybe_noise();
+    return pthread_mutex_trylock(m);
+}
+
+int racelab_probe_pthread_mutex_unlock(pthread_mutex_t *m)
+{
+    count(PROBE_MUTEX_UNLOCK);
+    int rc = pthread_mutex_unlock(m);
+    maybe_noise();
+    return rc;
+}
+
+int racelab_probe_pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a)
+{
+    count(PROBE_MUTEX_INIT);
+    return pthread_mutex_init(m, a);
+}
+
+int racelab_probe_pthread_mutexattr_setpshared(pthread_mutexattr_t *a, int shared_flag)
+{
+    if (shared_flag == PTHREAD_PROCESS_SHARED)
+        count(PROBE_PSHARED);
+    return pthread_mutexattr_setpshared(a, shared_flag);
+}
+
+/* ---- condition variables ---- */
+
+int racelab_probe_pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
+{
+    count(PROBE_COND_WAIT);
+    maybe_noise();
+    return pthread_cond_wait(c, m);
+}
+
+int racelab_probe_pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
+                                         const struct timespec *t)
+{
+    count(PROBE_COND_WAIT);
+    maybe_noise();
+    return pthread_cond_timedwait(c, m, t);
+}
+
+int racelab_probe_pthread_cond_signal(pthread_cond_t *c)
+{
+    count(PROBE_COND_SIGNAL);
+    maybe_noise();
+    return pthread_cond_signal(c);
+}
+
+int racelab_probe_pthread_cond_broadcast(pthread_cond_t *c)
+{
+    count(PROBE_COND_BROADCAST);
+    maybe_noise();
+    return pthread_cond_broadcast(c);
+}
+
+int racelab_probe_pthread_condattr_setpshared(pthread_condattr_t *a, int shared_flag)
+{
+    if (shared_flag == PTHREAD_PROCESS_SHARED)
+        count(PROBE_PSHARED);
+    return pthread_condattr_setpshared(a, shared_flag);
+}
+
+/* ---- read-write locks ---- */
+
+#define RWLOCK_WRAPPER(name, prim)                                                                 \
+    int racelab_probe_pthread_rwlock_##name(pthread_rwlock_t *l)                                   \
+    {                                                                                              \
+        count(prim);                                                                               \
+        maybe_noise();                                                                             \
+        return pthread_rwlock_##name(l);                                                           \
+    }
+RWLOCK_WRAPPER(rdlock, PROBE_RWLOCK_RDLOCK)
+RWLOCK_WRAPPER(tryrdlock, PROBE_RWLOCK_RDLOCK)
+RWLOCK_WRAPPER(wrlock, PROBE_RWLOCK_WRLOCK)
+RWLOCK_WRAPPER(trywrlock, PROBE_RWLOCK_WRLOCK)
+
+int racelab_probe_pthread_rwlock_timedrdlock(pthread_rwlock_t *l, const struct timespec *t)
+{
+    count(PROBE_RWLOCK_RDLOCK);
+    maybe_noise();
+    return pthread_rwlock_timedrdlock(l, t);
+}
+
+int racelab_probe_pthread_rwlock_timedwrlock(pthread_rwlock_t *l, const struct timespec *t)
+{
+    count(PROBE_RWLOCK_WRLOCK);
+    maybe_noise();
+    return pthread_rwlock_timedwrlock(l, t);
+}
+
+int racelab_probe_pthread_rwlock_unlock(pthread_rwlock_t *l)
+{
+    count(PROBE_RWLOCK_UNLOCK);
+    int rc = pthread_rwlock_unlock(l);
+    maybe_noise();
+    return rc;
+}
+
+/* ---- semaphores ---- */
+
+int racelab_probe_sem_wait(sem_t *s)
+{
+    count(PROBE_SEM_WAIT);
+    maybe_noise();
+    return sem_wait(s);
+}
+
+int racelab_probe_sem_trywait(sem_t *s)
+{
+    count(PROBE_SEM_WAIT);
+    maybe_noise();
+    return sem_trywait(s);
+}
+
+int racelab_probe_sem_timedwait(sem_t *s, const struct timespec *t)
+{
+    count(PROBE_SEM_WAIT);
+    maybe_noise();
+    return sem_timedwait(s, t);
+}
+
+int racelab_probe_sem_post(sem_t *s)
+{
+    count(PROBE_SEM_POST);
+    int rc = sem_post(s);
+    maybe_noise();
+    return rc;
+}
+
+int racelab_probe_sem_init(sem_t *s, int pshared, unsigned value)
+{
+    count(PROBE_SEM_INIT);
+    if (pshared)
+        count(PROBE_PSHARED);
+    return sem_init(s, pshared, value);
+}
+
+int racelab_probe_pthread_once(pthread_once_t *once, void (*init)(void))
+{
+    count(PROBE_ONCE);
+    maybe_noise();
+    return pthread_once(once, init);
+}
+
+/* ---- threads ---- */
+
+typedef struct {
+    void *(*start)(void *);
+    void *arg;
+} trampoline_arg;
+
+/* Runs a student thread's function, counting it alive until it ends (the
+ * key's destructor also runs after pthread_exit). */
+static void *trampoline(void *p)
+{
+    trampoline_arg t = *(trampoline_arg *)p;
+    free(p);
+    int64_t now = __atomic_add_fetch(&shared->threads_alive, 1, __ATOMIC_RELAXED);
+    raise_max(&shared->threads_alive_max, now);
+    pthread_setspecific(alive_key, (void *)1);
+    maybe_noise();
+    return t.start(t.arg);
+}
+
+int racelab_probe_pthread_create(pthread_t *thread, const pthread_attr_t *attr,
+                                 void *(*start)(void *), void *arg)
+{
+    count(PROBE_THREAD_CREATE);
+    trampoline_arg *t = malloc(sizeof *t);
+    if (!t)
+        return EAGAIN;
+    t->start = start;
+    t->arg = arg;
+    int rc = pthread_create(thread, attr, trampoline, t);
+    if (rc != 0)
+        free(t);
+    else
+        in_flight(&shared->threads_in_flight, &shared->threads_in_flight_max, 1);
+    maybe_noise();
+    return rc;
+}
+
+int racelab_probe_pthread_join(pthread_t thread, void **result)
+{
+    count(PROBE_THREAD_JOIN);
+    int rc = pthread_join(thread, result);
+    if (rc == 0)
+        in_flight(&shared->threads_in_flight, &shared->threads_in_flight_max, -1);
+    return rc;
+}
+
+int racelab_probe_pthread_detach(pthread_t thread)
+{
+    count(PROBE_THREAD_DETACH);
+    int rc = pthread_detach(thread);
+    if (rc == 0) /* never joined: from now on only its running counts */
+        in_flight(&shared->threads_in_flight, &shared->threads_in_flight_max, -1);
+    return rc;
+}
+
+/* ---- processes ---- */
+
+pid_t racelab_probe_fork(void)
+{
+    count(PROBE_FORK);
+    pid_t pid = fork();
+    if (pid == 0) {
+        in_forked_child = true;
+        int64_t now = __atomic_add_fetch(&shared->procs_running, 1, __ATOMIC_RELAXED);
+        raise_max(&shared->procs_running_max, now);
+        maybe_noise();
+    } else if (pid > 0) {
+        in_flight(&shared->procs_in_flight, &shared->procs_in_flight_max, 1);
+    }
+    return pid;
+}
+
+static void child_exiting(void)
+{
+    if (in_forked_child) {
+        in_forked_child = false;
+        __atomic_fetch_sub(&shared->procs_running, 1, __ATOMIC_RELAXED);
+    }
+}
+
+void racelab_probe_exit(int status)
+{
+    child_exiting();
+    exit(status);
+}
+
+void racelab_probe__exit(int status)
+{
+    child_exiting();
+    _exit(status);
+}
+
+int racelab_probe_pipe(int fds[2])
+{
+    count(PROBE_PIPE);
+    return pipe(fds);
+}
+
+int racelab_probe_pipe2(int fds[2], int flags)
+{
+    count(PROBE_PIPE);
+    return pipe2(fds, flags);
+}
+
+pid_t racelab_probe_waitpid(pid_t pid, int *status, int options)
+{
+    count(PROBE_WAITPID);
+    pid_t r = waitpid(pid, status, options);
+    if (r > 0)
+        in_flight(&shared->procs_in_flight, &shared->procs_in_flight_max, -1);
+    return r;
+}
+
+pid_t racelab_probe_wait(int *status)
+{
+    count(PROBE_WAITPID);
+    pid_t r = wait(status);
+    if (r > 0)
+        in_flight(&shared->procs_in_flight, &shared->procs_in_flight_max, -1);
+    return r;
+}
+
+void *racelab_probe_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t offset)
+{
+    if (flags & MAP_SHARED)
+        count(PROBE_MMAP_SHARED);
+    return mmap(addr, len, prot, flags, fd, offset);
+}
+
+/* ---- sleeping and yielding ---- */
+
+unsigned racelab_probe_sleep(unsigned seconds)
+{
+    count(PROBE_SLEEP);
+    return sleep(seconds);
+}
+
+int racelab_probe_usleep(useconds_t us)
+{
+    count(PROBE_SLEEP);
+    return usleep(us);
+}
+
+int racelab_probe_nanosleep(const struct timespec *req, struct timespec *rem)
+{
+    count(PROBE_SLEEP);
+    return nanosleep(req, rem);
+}
+
+int racelab_probe_sched_yield(void)
+{
+    count(PROBE_YIELD);
+    return sched_yield();
+}
+
+/* ---- C11 atomics, as ThreadSanitizer instruments them ---- */
+#ifndef PROBE_NO_TSAN
+
+typedef int probe_morder;
+
+#define ATOMIC_LOAD_STORE(bits, type)                                                              \
+    type __tsan_atomic##bits##_load(const volatile type *a, probe_morder mo);                      \
+    void __tsan_atomic##bits##_store(volatile type *a, type v, probe_morder mo);                   \
+    type __tsan_atomic##bits##_compare_exchange_val(volatile type *a, type c, type v,              \
+                                                    probe_morder mo, probe_morder fmo);            \
+    type racelab_probe___tsan_atomic##bits##_load(const volatile type *a, probe_morder mo)         \
+    {                                                                                              \
+        count(PROBE_ATOMIC);                                                                       \
+        maybe_noise();                                                                             \
+        return __tsan_atomic##bits##_load(a, mo);                                                  \
+    }                                                                                              \
+    void racelab_probe___tsan_atomic##bits##_store(volatile type *a, type v, probe_morder mo)      \
+    {                                                                                              \
+        count(PROBE_ATOMIC);                                                                       \
+        maybe_noise();                                                                             \
+        __tsan_atomic##bits##_store(a, v, mo);                                                     \
+    }                                                                                              \
+    type racelab_probe___tsan_atomic##bits##_compare_exchange_val(                                 \
+        volatile type *a, type c, type v, probe_morder mo, probe_morder fmo)                       \
+    {                                                                                              \
+        count(PROBE_ATOMIC);                                                                       \
+        maybe_noise();                                                                             \
+        return __tsan_atomic##bits##_compare_exchange_val(a, c, v, mo, fmo);                       \
+    }
+
+#define ATOMIC_RMW_ONE(bits, type, op)                                                             \
+    type __tsan_atomic##bits##_##op(volatile type *a, type v, probe_morder mo);                    \
+    type racelab_probe___tsan_atomic##bits##_##op(volatile type *a, type v, probe_morder mo)       \
+    {                                                                                              \
+        count(PROBE_ATOMIC);                                                                       \
+        maybe_noise();                                                                             \
+        return __tsan_atomic##bits##_##op(a, v, mo);                                               \
+    }
+
+#define ATOMIC_CAS_ONE(bits, type, op)                                                             \
+    int __tsan_atomic##bits##_##op(volatile type *a, type *c, type v, probe_morder mo,             \
+                                   probe_morder fmo);                                              \
+    int racelab_probe___tsan_atomic##bits##_##op(volatile type *a, type *c, type v,                \
+                                                 probe_morder mo, probe_morder fmo)                \
+    {                                                                                              \
+        count(PROBE_ATOMIC);                                                                       \
+        maybe_noise();                                                                             \
+        return __tsan_atomic##bits##_##op(a, c, v, mo, fmo);                                       \
+    }
+
+#define ATOMIC_OPS_OF_SIZE(bits, type)                                                             \
+    ATOMIC_LOAD_STORE(bits, type)                                                                  \
+    ATOMIC_RMW_ONE(bits, type, exchange)                                                           \
+    ATOMIC_RMW_ONE(bits, type, fetch_add)                                                          \
+    ATOMIC_RMW_ONE(bits, type, fetch_sub)                                                          \
+    ATOMIC_RMW_ONE(bits, type, fetch_and)                                                          \
+    ATOMIC_RMW_ONE(bits, type, fetch_or)                                                           \
+    ATOMIC_RMW_ONE(bits, type, fetch_xor)                                                          \
+    ATOMIC_RMW_ONE(bits, type, fetch_nand)                                                         \
+    ATOMIC_CAS_ONE(bits, type, compare_exchange_strong)                                            \
+    ATOMIC_CAS_ONE(bits, type, compare_exchange_weak)
+
+PROBE_ATOMIC_SIZES(ATOMIC_OPS_OF_SIZE)
+
+void __tsan_atomic_thread_fence(probe_morder mo);
+void __tsan_atomic_signal_fence(probe_morder mo);
+
+void racelab_probe___tsan_atomic_thread_fence(probe_morder mo)
+{
+    count(PROBE_ATOMIC);
+    __tsan_atomic_thread_fence(mo);
+}
+
+void racelab_probe___tsan_atomic_signal_fence(probe_morder mo)
+{
+    count(PROBE_ATOMIC);
+    __tsan_atomic_signal_fence(mo);
+}
+#endif

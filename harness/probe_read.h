@@ -1,0 +1,43 @@
+/*
+ * probe_read.h - the harness's side of the probe (harness/probe/): the
+ * symbol renames that route a student's calls through it, the names of its
+ * primitives as lab.ini spells them, and reading its counters after a run.
+ *
+ * Ownership: probe_rename_map returns a new string the caller frees.
+ */
+#ifndef RL_PROBE_READ_H
+#define RL_PROBE_READ_H
+
+#include "probe/probe.h"
+#include "rl.h"
+
+#include <stdbool.h>
+
+/* What one program's run left in its counters file. */
+typedef struct {
+    bool present; /* the file was there and well-formed */
+    uint64_t calls[PROBE_NPRIM];
+    uint64_t contended;
+    int64_t threads_max; /* threads of the student's at once: running or in flight */
+    int64_t procs_max;   /* child processes of the student's at once: running or in flight */
+    uint64_t noise_events;
+} probe_counts;
+
+/* Reads the counters file at path. RL_ERR_NOT_FOUND when absent; RL_ERR_IO
+ * when it is not a probe file of this version (out->present stays false). */
+rl_status probe_read(const char *path, probe_counts *out, rl_err *err);
+
+/* "mutex_lock" for PROBE_MUTEX_LOCK (constant). */
+const char *probe_primitive_name(probe_primitive p);
+
+/* What a student calls it: "pthread_mutex_lock", "sleep, usleep or nanosleep". */
+const char *probe_primitive_words(probe_primitive p);
+
+/* The primitive lab.ini names `name`; false when there is none. */
+bool probe_primitive_parse(const char *name, probe_primitive *out);
+
+/* objcopy --redefine-syms input: "SYMBOL racelab_probe_SYMBOL" per line, for
+ * every renamed libc function and ThreadSanitizer atomic entry point. */
+char *probe_rename_map(void);
+
+#endif
