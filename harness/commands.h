@@ -14,6 +14,8 @@
 int cmd_list(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_grade(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 
 /* Shared by check and grade: grades each lab of `labs` (manifests moved in)
  * with its student files into r->labs. */

@@ -14,6 +14,8 @@ static const char usage[] =
     "  list                          the labs and what each one teaches\n"
     "  check [LAB]...                grade your working copy, as the grader will\n"
     "  grade --submission PATH ...   grade a submission (folder, .tar.gz, .zip)\n"
+    "  replay LAB --seed N           run one trial again, same threads and noise\n"
+    "  validate [LAB]...             prove each lab: starter flagged, solution full marks\n"
     "\n"
     "`racelab COMMAND --help` tells more about each.\n";
 
@@ -22,7 +24,11 @@ int main(int argc, char **argv)
     static const struct {
         const char *name;
         int (*run)(int, char **);
-    } commands[] = {{"list", cmd_list}, {"check", cmd_check}, {"grade", cmd_grade}};
+    } commands[] = {{"list", cmd_list},
+                    {"check", cmd_check},
+                    {"grade", cmd_grade},
+                    {"validate", cmd_validate},
+                    {"replay", cmd_replay}};
     if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
         strcmp(argv[1], "help") == 0) {
         fputs(usage, argc < 2 ? stderr : stdout);

@@ -25,7 +25,7 @@
 #include "hits.h"
 #include "racelab_lab.h"
 
-#define TOTAL_HITS 24000 /* hits per test, shared out among the threads */
+#define TOTAL_HITS 6000 /* hits per test: each of the test's threads records TOTAL_HITS / n */
 #define MAX_THREADS 64
 #define NPAGES 4 /* few pages, so that threads often hit the same one */
 
@@ -189,14 +189,12 @@ static void hits_taken_while_recording_are_counted_once(void **state)
     struct hits *h = hits_create(1);
     assert_non_null(h);
     for (int i = 0; i < n; i++)
-        workers[i] = (struct worker){.h = h,
-                                     .nhits = TOTAL_HITS / nrecord,
-                                     .one_page = true,
-                                     .recorders_left = &recorders_left};
+        workers[i] = (struct worker){
+            .h = h, .nhits = TOTAL_HITS / n, .one_page = true, .recorders_left = &recorders_left};
 
     run_workers(workers, n, nrecord, taker);
 
-    long recorded = (long)nrecord * (TOTAL_HITS / nrecord);
+    long recorded = (long)nrecord * (TOTAL_HITS / n);
     long taken = workers[n - 1].taken, left = hits_page(h, 0);
     if (taken != recorded || left != 0)
         racelab_fail("%d threads recorded %ld hits while the log rotator took the count: it "
@@ -216,13 +214,13 @@ static void total_readings_never_go_down(void **state)
     int n = racelab_threads(4);
     int nrecord = n / 2;
     atomic_int recorders_left = nrecord;
-    long expected = (long)nrecord * (TOTAL_HITS / nrecord);
+    long expected = (long)nrecord * (TOTAL_HITS / n);
     struct worker workers[MAX_THREADS] = {0};
     struct hits *h = hits_create(NPAGES);
     assert_non_null(h);
     for (int i = 0; i < n; i++)
         workers[i] = (struct worker){.h = h,
-                                     .nhits = TOTAL_HITS / nrecord,
+                                     .nhits = TOTAL_HITS / n,
                                      .seed = (unsigned)i,
                                      .recorders_left = &recorders_left,
                                      .highest = expected};

@@ -24,9 +24,9 @@
 #include "racelab_lab.h"
 
 #define MAX_THREADS 64
-#define HITS_PER_TEST 16000 /* shared out among the recording threads of one test */
-#define HOT_PAGES 6         /* pages hit in the rotation test */
-#define SITE_PAGES 1000     /* pages of the large site */
+#define HITS_PER_TEST 6000 /* each of a test's n threads records HITS_PER_TEST / n */
+#define HOT_PAGES 6        /* pages hit in the rotation test */
+#define SITE_PAGES 1000    /* pages of the large site */
 
 /* One thread's orders and its report. */
 struct worker {
@@ -109,7 +109,7 @@ static void hits_taken_by_several_rotators_are_counted_once(void **state)
     for (int i = 0; i < nrecord + ntake; i++) {
         workers[i] = (struct worker){.sets = {h},
                                      .nsets = 1,
-                                     .nhits = HITS_PER_TEST / nrecord,
+                                     .nhits = HITS_PER_TEST / n,
                                      .seed = seed * 7919u + (unsigned)i,
                                      .recorders_left = &recorders_left};
         if (i < nrecord) {
