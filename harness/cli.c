@@ -5,6 +5,8 @@
  */
 #include "cli.h"
 
+#include "grade.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,11 +59,12 @@ static rl_status run_flag(int argc, char **argv, int *i, cli_options *o, rl_err 
         o->verbose = true;
         return RL_OK;
     }
-    const char *names[] = {"--trials", "--seed", "--jobs", "--format", "--output", "--timeout"};
+    const char *names[] = {"--trials", "--seed",    "--jobs", "--format",
+                           "--output", "--timeout", "--noise"};
     size_t k;
-    for (k = 0; k < 6 && !is_option(arg, names[k]); k++)
+    for (k = 0; k < 7 && !is_option(arg, names[k]); k++)
         ;
-    if (k == 6) {
+    if (k == 7) {
         *matched = false;
         return RL_OK;
     }
@@ -92,6 +95,14 @@ static rl_status run_flag(int argc, char **argv, int *i, cli_options *o, rl_err 
             st = rl_fail(err, RL_ERR_USAGE, "--timeout %s: give seconds from 0.1 to 3600", value);
         break;
     }
+    case 6:
+        o->noise = NULL;
+        for (size_t m = 0; m < 4; m++)
+            if (strcmp(value, grade_noise_modes[m]) == 0)
+                o->noise = grade_noise_modes[m];
+        if (!o->noise)
+            st = rl_fail(err, RL_ERR_USAGE, "--noise %s: use none, yield, sleep or pin", value);
+        break;
     default:
         free(o->output);
         o->output = xstrdup(value);

@@ -22,6 +22,7 @@ typedef struct {
     double timeout;       /* --timeout S, 0: each lab's default */
     unsigned seed;        /* --seed N */
     int jobs;             /* --jobs N, 0: the number of cores */
+    const char *noise;    /* --noise MODE, NULL: rotate through the modes */
     bool verbose;         /* -v */
     bool help;            /* -h / --help */
 } cli_options;
@@ -31,7 +32,7 @@ enum {
     CLI_LABS_POSITIONAL = 1 << 0,
     CLI_SUBMISSION = 1 << 1,
     CLI_LAB_FLAG = 1 << 2,
-    CLI_RUN_FLAGS = 1 << 3, /* --trials --seed --jobs --timeout --format --output -v */
+    CLI_RUN_FLAGS = 1 << 3, /* --trials --seed --jobs --timeout --noise --format --output -v */
 };
 
 /* Parses argv (argv[0] is the subcommand) for a subcommand taking `allowed`.

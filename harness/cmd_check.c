@@ -11,6 +11,7 @@
 
 static const char usage[] =
     "usage: racelab check [LAB]... [--trials N] [--seed N] [--jobs N] [--timeout S]\n"
+    "                     [--noise none|yield|sleep|pin]\n"
     "                     [--format text|json|gradescope] [--output FILE] [-v]\n"
     "Grades your working copy of each LAB (every lab when none is named) the way\n"
     "the grader will, and explains each problem at your own source lines.\n"
@@ -18,6 +19,8 @@ static const char usage[] =
     "  --seed N     first trial's seed (default 1); replay a failure with its seed\n"
     "  --jobs N     programs run at once (default: the number of cores)\n"
     "  --timeout S  seconds a run may take before it is stopped (default: the lab's)\n"
+    "  --noise M    schedule noise in every run: none, yield, sleep or pin (one CPU);\n"
+    "               default: each run's mode follows from its seed\n"
     "  --format F   text (default), json or gradescope\n"
     "  --output F   write the report to F instead of standard output\n"
     "  -v           show every problem in full\n"

@@ -12,7 +12,8 @@
 
 static const char usage[] =
     "usage: racelab grade --submission PATH [--lab LAB]... [--format text|json|gradescope]\n"
-    "                     [--output FILE] [--trials N] [--seed N] [--jobs N] [--timeout S] [-v]\n"
+    "                     [--output FILE] [--trials N] [--seed N] [--jobs N] [--timeout S]\n"
+    "                     [--noise none|yield|sleep|pin] [-v]\n"
     "Grades a submission: a folder, .tar.gz/.tgz or .zip holding the student files,\n"
     "at its top or in a folder named after the lab. Without --lab, every lab whose\n"
     "files are in the submission is graded. The result file is always written.\n"

@@ -5,6 +5,7 @@
 
 #include "build.h"
 #include "run.h"
+#include "scaling.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -105,6 +106,8 @@ static rl_status run_trials(const grade_options *o, const build_result *b, const
         tr->index = (int)t;
         tr->seed = o->seed + (unsigned)t;
         trial_schedule(lab, tr->seed, &tr->threads, &tr->noise);
+        if (o->noise)
+            tr->noise = o->noise;
         tr->timeout = o->timeout > 0 ? o->timeout : lab->timeout;
         tr->nruns = b->nprograms;
         tr->runs = xcalloc(b->nprograms, sizeof *tr->runs);
@@ -219,9 +222,15 @@ void grade_lab(const grade_options *o, lab_manifest *lab, const strlist *student
         char *msg = xasprintf("the grader could not run this lab: %s", err.msg);
         fail_checks(out, LAB_ERROR, msg);
         free(msg);
+    } else if ((st = scaling_measure(&out->lab, student_paths, o->with_hidden, &env, work, o->seed,
+                                     o->timeout > 0 ? o->timeout : out->lab.timeout, &out->scaling,
+                                     &err)) != RL_OK) {
+        char *msg = xasprintf("the grader could not measure this lab: %s", err.msg);
+        fail_checks(out, LAB_ERROR, msg);
+        free(msg);
     } else {
         merge_all(out);
-        score_lab(&out->lab, out->trials, out->ntrials, out->checks);
+        score_lab(&out->lab, out->trials, out->ntrials, &out->scaling, out->checks);
         out->state = LAB_GRADED;
         finish(out);
     }
@@ -241,6 +250,7 @@ void lab_result_free(lab_result *r)
     free(r->trials);
     tsan_findings_free(&r->findings);
     free(r->stats);
+    scaling_result_free(&r->scaling);
     free(r->message);
     free(r->build_log);
     strlist_free(&r->notes);

@@ -27,6 +27,7 @@ typedef struct {
     int trials;          /* 0: the lab's own default */
     double timeout;      /* seconds per trial, 0: the lab's own */
     unsigned seed;       /* trial i runs with seed + i */
+    const char *noise;   /* one of grade_noise_modes for every trial; NULL: by seed */
     int jobs;            /* programs run at once */
     bool with_hidden;    /* also build and run the hidden tests */
     /* called after each finished trial, may be NULL */
@@ -60,6 +61,7 @@ typedef struct {
     size_t ntrials;
     tsan_findings findings; /* over all trials, duplicates merged */
     finding_stat *stats;    /* one per finding */
+    scaling_result scaling; /* lock contention, when the lab has a scaling check */
     check_result *checks;   /* one per lab.checks */
     double score;
     double max_score;

@@ -36,10 +36,9 @@ static const struct {
     const char *name;
     check_kind kind;
 } check_kinds[] = {
-    {"tests", CHECK_TESTS},
-    {"race-free", CHECK_RACE_FREE},
-    {"mechanism", CHECK_MECHANISM},
-    {"concurrency", CHECK_CONCURRENCY},
+    {"tests", CHECK_TESTS},         {"race-free", CHECK_RACE_FREE},
+    {"mechanism", CHECK_MECHANISM}, {"concurrency", CHECK_CONCURRENCY},
+    {"scaling", CHECK_SCALING},
 };
 
 const char *check_kind_name(check_kind kind)
@@ -227,10 +226,10 @@ static int check_key(parse_ctx *c, const char *id, const char *key, const char *
             if (strcmp(value, check_kinds[i].name) == 0)
                 break;
         if (i == sizeof check_kinds / sizeof check_kinds[0])
-            return fail_at(
-                c,
-                "kind = %s: unknown check kind; write tests, race-free, mechanism or concurrency",
-                value);
+            return fail_at(c,
+                           "kind = %s: unknown check kind; write tests, race-free, mechanism, "
+                           "concurrency or scaling",
+                           value);
         k->kind = check_kinds[i].kind;
     } else if (strcmp(key, "points") == 0) {
         if (!parse_number(value, 0, 10000, &k->points))
@@ -263,6 +262,14 @@ static int check_key(parse_ctx *c, const char *id, const char *key, const char *
         if (!parse_int(value, 1, 64, &n))
             return fail_at(c, "%s = %s: write a number from 1 to 64", key, value);
         *(key[4] == 't' ? &k->min_threads : &k->min_processes) = (int)n;
+    } else if (strcmp(key, "max_contention") == 0) {
+        if (!parse_number(value, 0, 1, &k->max_contention))
+            return fail_at(c, "max_contention = %s: write a share from 0 to 1, e.g. 0.2", value);
+    } else if (strcmp(key, "runs") == 0) {
+        long n;
+        if (!parse_int(value, 1, SCALING_RUNS_MAX, &n))
+            return fail_at(c, "runs = %s: write a number from 1 to %d", value, SCALING_RUNS_MAX);
+        k->runs = (int)n;
     } else if (strcmp(key, "hint") == 0) {
         free(k->hint);
         k->hint = xstrdup(value);
@@ -292,6 +299,9 @@ static rl_status check_probe_keys(const char *path, const lab_check *k, rl_err *
     if (k->kind == CHECK_MECHANISM && k->nrequire == 0 && !forbids)
         return rl_fail(err, RL_ERR_MANIFEST,
                        "%s: [check %s] needs require = PRIMITIVE >= N or forbid = PRIMITIVE", path,
+                       k->id);
+    if (k->kind == CHECK_SCALING && k->max_contention <= 0)
+        return rl_fail(err, RL_ERR_MANIFEST, "%s: [check %s] needs max_contention = SHARE", path,
                        k->id);
     if (k->kind == CHECK_CONCURRENCY && !k->min_threads && !k->min_processes)
         return rl_fail(err, RL_ERR_MANIFEST,
@@ -325,9 +335,10 @@ static rl_status check_complete(const parse_ctx *c, rl_err *err)
     for (size_t i = 0; i < m->nchecks; i++) {
         const lab_check *k = &m->checks[i];
         if ((int)k->kind < 0)
-            return rl_fail(err, RL_ERR_MANIFEST,
-                           "%s: [check %s] needs kind = tests, race-free, mechanism or concurrency",
-                           c->path, k->id);
+            return rl_fail(
+                err, RL_ERR_MANIFEST,
+                "%s: [check %s] needs kind = tests, race-free, mechanism, concurrency or scaling",
+                c->path, k->id);
         if (k->points < 0)
             return rl_fail(err, RL_ERR_MANIFEST, "%s: [check %s] needs points = N", c->path, k->id);
         st = check_probe_keys(c->path, k, err);

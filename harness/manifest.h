@@ -21,7 +21,10 @@ typedef enum {
     CHECK_RACE_FREE,   /* no ThreadSanitizer report in any trial */
     CHECK_MECHANISM,   /* the student's code called what it must, and not what it must not */
     CHECK_CONCURRENCY, /* the student's code kept enough threads or processes going at once */
+    CHECK_SCALING,     /* locking fine enough that threads rarely wait for each other */
 } check_kind;
+
+#define SCALING_RUNS_MAX 15 /* measurement runs a scaling check may ask for */
 
 /* "mutex_lock >= 10" of a mechanism check. */
 typedef struct {
@@ -42,7 +45,9 @@ typedef struct {
     bool forbid[PROBE_NPRIM]; /* CHECK_MECHANISM: primitives that must not be called */
     int min_threads;          /* CHECK_CONCURRENCY: 0 when not asked */
     int min_processes;
-    char *hint; /* shown when the check fails; may be NULL */
+    double max_contention; /* CHECK_SCALING: share of lock calls that may find it taken */
+    int runs;              /* CHECK_SCALING: measurement runs, median taken */
+    char *hint;            /* shown when the check fails; may be NULL */
 } lab_check;
 
 typedef struct {

@@ -11,7 +11,8 @@
  *          trials[{trial, seed, threads, noise, programs[{name, hidden, end,
  *          exit_code, signal, seconds, tests[{name, passed}], probe: null |
  *          {calls{PRIMITIVE: n}, threads_max, processes_max, contended_locks,
- *          noise_events}}]}]}]}
+ *          noise_events}}]}], scaling: null | {measured, error,
+ *          median_contention, contention[]}}]}
  */
 #include "report.h"
 
@@ -96,9 +97,9 @@ static json_t *probe_json(const probe_counts *p)
             json_object_set_new(calls, probe_primitive_name((probe_primitive)i),
                                 json_integer((json_int_t)p->calls[i]));
     return json_pack("{s:o, s:I, s:I, s:I, s:I}", "calls", calls, "threads_max",
-                     (json_int_t)p->threads_max, "processes_max",
-                     (json_int_t)p->procs_max, "contended_locks", (json_int_t)p->contended,
-                     "noise_events", (json_int_t)p->noise_events);
+                     (json_int_t)p->threads_max, "processes_max", (json_int_t)p->procs_max,
+                     "contended_locks", (json_int_t)p->contended, "noise_events",
+                     (json_int_t)p->noise_events);
 }
 
 static json_t *program_json(const program_run *r)
@@ -122,6 +123,17 @@ static json_t *trial_json(const trial_result *t)
                      t->threads, "noise", t->noise ? t->noise : "none", "programs", programs);
 }
 
+static json_t *scaling_json(const scaling_result *s)
+{
+    if (s->runs == 0)
+        return json_null();
+    json_t *ratios = json_array();
+    for (int i = 0; i < s->runs && s->measured; i++)
+        json_array_append_new(ratios, json_real(s->ratios[i]));
+    return json_pack("{s:b, s:o, s:f, s:o}", "measured", s->measured, "error", jtext(s->error),
+                     "median_contention", s->median, "contention", ratios);
+}
+
 static json_t *lab_json(const lab_result *lab)
 {
     json_t *checks = json_array(), *findings = json_array(), *trials = json_array();
@@ -131,12 +143,12 @@ static json_t *lab_json(const lab_result *lab)
         json_array_append_new(findings, finding_json(lab, i));
     for (size_t i = 0; i < lab->ntrials; i++)
         json_array_append_new(trials, trial_json(&lab->trials[i]));
-    return json_pack("{s:o, s:o, s:s, s:o, s:f, s:f, s:f, s:o, s:o, s:o, s:o, s:o}", "id",
-                     jtext(lab->lab.id), "title", jtext(lab->lab.title), "state",
-                     report_state_name(lab->state), "message", jtext(lab->message), "score",
-                     lab->score, "max_score", lab->max_score, "seconds", lab->seconds, "notes",
-                     jlist(&lab->notes), "build_log", jtext(lab->build_log), "checks", checks,
-                     "findings", findings, "trials", trials);
+    return json_pack(
+        "{s:o, s:o, s:s, s:o, s:f, s:f, s:f, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
+        jtext(lab->lab.id), "title", jtext(lab->lab.title), "state", report_state_name(lab->state),
+        "message", jtext(lab->message), "score", lab->score, "max_score", lab->max_score, "seconds",
+        lab->seconds, "notes", jlist(&lab->notes), "build_log", jtext(lab->build_log), "checks",
+        checks, "findings", findings, "trials", trials, "scaling", scaling_json(&lab->scaling));
 }
 
 rl_status report_write_json(const report *r, FILE *out, rl_err *err)

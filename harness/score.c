@@ -251,6 +251,8 @@ static bool check_holds(const lab_check *check, const trial_result *t, const str
                         const strlist *programs, strbuf *why)
 {
     switch (check->kind) {
+    case CHECK_SCALING:
+        return true; /* judged once, over the measurement runs: see score_scaling */
     case CHECK_TESTS:
         return tests_hold(check, t, tests, programs, why);
     case CHECK_RACE_FREE:
@@ -297,10 +299,48 @@ static void score_check(const lab_check *check, const trial_result *trials, size
     strlist_free(&programs);
 }
 
-void score_lab(const lab_manifest *lab, const trial_result *trials, size_t n, check_result *out)
+/* A scaling check holds when the median share of lock calls that found the
+ * lock taken stays within the check's bound. */
+static void score_scaling(const lab_check *check, const scaling_result *s, check_result *out)
 {
-    for (size_t i = 0; i < lab->nchecks; i++)
-        score_check(&lab->checks[i], trials, n, &out[i]);
+    memset(out, 0, sizeof *out);
+    out->check = check;
+    out->runs = s ? s->runs : 0;
+    if (!s || !s->measured) {
+        out->failed_runs = out->runs;
+        out->summary =
+            xasprintf("could not be measured: %s", s && s->error ? s->error : "no measurement ran");
+        return;
+    }
+    out->passed = s->median <= check->max_contention;
+    out->score = out->passed ? check->points : 0;
+    for (int i = 0; i < s->runs; i++)
+        out->failed_runs += s->ratios[i] > check->max_contention;
+    out->summary = xasprintf("%s: %.0f%% of lock calls found the lock taken (median of %d "
+                             "runs; at most %.0f%% allowed)",
+                             out->passed ? "passed" : "failed", 100 * s->median, s->runs,
+                             100 * check->max_contention);
+    if (!out->passed)
+        out->details = xstrdup("while one thread held a lock, the others kept needing that same "
+                               "lock: the threads mostly wait for each other, so adding threads "
+                               "cannot make the work faster\n");
+}
+
+void score_lab(const lab_manifest *lab, const trial_result *trials, size_t n,
+               const scaling_result *scaling, check_result *out)
+{
+    for (size_t i = 0; i < lab->nchecks; i++) {
+        if (lab->checks[i].kind == CHECK_SCALING)
+            score_scaling(&lab->checks[i], scaling, &out[i]);
+        else
+            score_check(&lab->checks[i], trials, n, &out[i]);
+    }
+}
+
+void scaling_result_free(scaling_result *s)
+{
+    free(s->error);
+    memset(s, 0, sizeof *s);
 }
 
 void score_all_failed(const lab_manifest *lab, const char *reason, check_result *out)

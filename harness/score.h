@@ -15,6 +15,17 @@
 #include "analyse.h"
 #include "manifest.h"
 
+/* The contention measurement behind scaling checks (see grade.c): runs of
+ * the uninstrumented build with the probe yielding while each lock is held. */
+typedef struct {
+    bool measured; /* the runs ran */
+    char *error;   /* why they could not, or NULL (owned) */
+    int runs;
+    double ratios[SCALING_RUNS_MAX]; /* contended / lock calls, per run */
+    uint64_t locks[SCALING_RUNS_MAX];
+    double median;
+} scaling_result;
+
 typedef struct {
     const lab_check *check; /* borrowed from the manifest */
     double score;
@@ -25,8 +36,13 @@ typedef struct {
     char *details; /* what went wrong in the first failing run(s), or NULL */
 } check_result;
 
-/* Scores every check of lab over n trials into out[0..lab->nchecks). */
-void score_lab(const lab_manifest *lab, const trial_result *trials, size_t n, check_result *out);
+/* Scores every check of lab over n trials (and the scaling measurement,
+ * which may be NULL when the lab has no scaling check) into
+ * out[0..lab->nchecks). */
+void score_lab(const lab_manifest *lab, const trial_result *trials, size_t n,
+               const scaling_result *scaling, check_result *out);
+
+void scaling_result_free(scaling_result *s);
 
 /* Scores every check 0 with the same reason (build failed, files missing). */
 void score_all_failed(const lab_manifest *lab, const char *reason, check_result *out);

@@ -80,6 +80,7 @@ grade_options session_grade_options(const session *s, const cli_options *o)
                            .scratch = s->scratch,
                            .trials = o->trials,
                            .timeout = o->timeout,
+                           .noise = o->noise,
                            .seed = o->seed,
                            .jobs = s->jobs,
                            .with_hidden = true};

@@ -12,7 +12,11 @@
  * Environment, read once at start-up:
  *   RACELAB_PROBE_FILE  where the counters go (a file mapped MAP_SHARED);
  *                       unset: private counters, nothing is reported
- *   RACELAB_NOISE       none | yield | sleep | pin   (default none)
+ *   RACELAB_NOISE       none | yield | sleep | pin | hold   (default none);
+ *                       hold yields right after every mutex acquisition, so
+ *                       that other threads run while the lock is held: how
+ *                       often they then find it taken measures how coarse
+ *                       the locking is, whatever the number of CPUs
  *   RACELAB_SEED        the schedule-noise generator's seed
  *
  * Built with -DPROBE_NO_TSAN for the uninstrumented (-O2) build, which has
@@ -34,7 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 
-typedef enum { NOISE_NONE, NOISE_YIELD, NOISE_SLEEP, NOISE_PIN } noise_mode;
+typedef enum { NOISE_NONE, NOISE_YIELD, NOISE_SLEEP, NOISE_PIN, NOISE_HOLD } noise_mode;
 
 static probe_shared private_counters;
 static probe_shared *shared = &private_counters;
@@ -92,7 +96,7 @@ static uint64_t next_random(void)
 /* At a synchronisation point: maybe let another thread run first. */
 static void maybe_noise(void)
 {
-    if (noise == NOISE_NONE)
+    if (noise == NOISE_NONE || noise == NOISE_HOLD)
         return;
     uint64_t r = next_random();
     if (noise == NOISE_SLEEP && r % 8 == 0) {
@@ -153,6 +157,8 @@ __attribute__((constructor)) static void probe_start(void)
         noise = NOISE_SLEEP;
     else if (mode && strcmp(mode, "pin") == 0)
         noise = NOISE_PIN;
+    else if (mode && strcmp(mode, "hold") == 0)
+        noise = NOISE_HOLD;
     if (noise == NOISE_PIN)
         pin_to_one_cpu();
     pthread_key_create(&alive_key, thread_ended);
@@ -165,10 +171,13 @@ int racelab_probe_pthread_mutex_lock(pthread_mutex_t *m)
     count(PROBE_MUTEX_LOCK);
     maybe_noise();
     int rc = pthread_mutex_trylock(m);
-    if (rc != EBUSY)
-        return rc;
-    __atomic_fetch_add(&shared->contended, 1, __ATOMIC_RELAXED);
-    return pthread_mutex_lock(m);
+    if (rc == EBUSY) {
+        __atomic_fetch_add(&shared->contended, 1, __ATOMIC_RELAXED);
+        rc = pthread_mutex_lock(m);
+    }
+    if (rc == 0 && noise == NOISE_HOLD)
+        sched_yield(); /* let the others run into this lock if they need it */
+    return rc;
 }
 
 int racelab_probe_pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *t)
@@ -246,17 +255,34 @@ int racelab_probe_pthread_condattr_setpshared(pthread_condattr_t *a, int shared_
 
 /* ---- read-write locks ---- */
 
-#define RWLOCK_WRAPPER(name, prim)                                                                 \
+/* A blocking acquisition of a read-write lock, counted contended when it
+ * could not be taken at once. */
+#define RWLOCK_BLOCKING(name, try_name, prim)                                                      \
+    int racelab_probe_pthread_rwlock_##name(pthread_rwlock_t *l)                                   \
+    {                                                                                              \
+        count(prim);                                                                               \
+        maybe_noise();                                                                             \
+        int rc = pthread_rwlock_##try_name(l);                                                     \
+        if (rc == EBUSY) {                                                                         \
+            __atomic_fetch_add(&shared->contended, 1, __ATOMIC_RELAXED);                           \
+            rc = pthread_rwlock_##name(l);                                                         \
+        }                                                                                          \
+        if (rc == 0 && noise == NOISE_HOLD)                                                        \
+            sched_yield();                                                                         \
+        return rc;                                                                                 \
+    }
+RWLOCK_BLOCKING(rdlock, tryrdlock, PROBE_RWLOCK_RDLOCK)
+RWLOCK_BLOCKING(wrlock, trywrlock, PROBE_RWLOCK_WRLOCK)
+
+#define RWLOCK_TRY(name, prim)                                                                     \
     int racelab_probe_pthread_rwlock_##name(pthread_rwlock_t *l)                                   \
     {                                                                                              \
         count(prim);                                                                               \
         maybe_noise();                                                                             \
         return pthread_rwlock_##name(l);                                                           \
     }
-RWLOCK_WRAPPER(rdlock, PROBE_RWLOCK_RDLOCK)
-RWLOCK_WRAPPER(tryrdlock, PROBE_RWLOCK_RDLOCK)
-RWLOCK_WRAPPER(wrlock, PROBE_RWLOCK_WRLOCK)
-RWLOCK_WRAPPER(trywrlock, PROBE_RWLOCK_WRLOCK)
+RWLOCK_TRY(tryrdlock, PROBE_RWLOCK_RDLOCK)
+RWLOCK_TRY(trywrlock, PROBE_RWLOCK_WRLOCK)
 
 int racelab_probe_pthread_rwlock_timedrdlock(pthread_rwlock_t *l, const struct timespec *t)
 {

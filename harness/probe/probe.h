@@ -69,7 +69,8 @@ typedef enum {
     X(pthread_mutex_timedlock)                                                                     \
     X(pthread_mutex_trylock)                                                                       \
     X(pthread_mutex_unlock)                                                                        \
-    X(pthread_mutex_init) X(pthread_cond_wait) X(pthread_cond_timedwait) X(pthread_cond_signal)    \
+    X(pthread_mutex_init)                                                                          \
+    X(pthread_cond_wait) X(pthread_cond_timedwait) X(pthread_cond_signal)                          \
         X(pthread_cond_broadcast) X(pthread_rwlock_rdlock) X(pthread_rwlock_tryrdlock)             \
             X(pthread_rwlock_timedrdlock) X(pthread_rwlock_wrlock) X(pthread_rwlock_trywrlock)     \
                 X(pthread_rwlock_timedwrlock) X(pthread_rwlock_unlock) X(sem_wait) X(sem_trywait)  \
@@ -92,10 +93,10 @@ typedef struct {
     uint32_t magic;
     uint32_t version;
     uint64_t calls[PROBE_NPRIM];
-    uint64_t contended;            /* mutex_lock calls that found the mutex held */
-    int64_t threads_alive;         /* student-created threads running their function now */
-    int64_t threads_alive_max;     /* ... at most, at once */
-    int64_t threads_in_flight;     /* created by the student's code and not yet joined */
+    uint64_t contended;        /* blocking lock calls (mutex, rwlock) that found the lock taken */
+    int64_t threads_alive;     /* student-created threads running their function now */
+    int64_t threads_alive_max; /* ... at most, at once */
+    int64_t threads_in_flight; /* created by the student's code and not yet joined */
     int64_t threads_in_flight_max; /* ... at most, at once */
     int64_t procs_running;         /* student-forked children not yet exited */
     int64_t procs_running_max;     /* ... at most, at once */

@@ -76,7 +76,7 @@ static void all_runs_pass_earns_points(void **state)
     for (int i = 0; i < 3; i++)
         t[i] = trial(i, names, ok, 3, false);
     check_result r[2];
-    score_lab(&m, t, 3, r);
+    score_lab(&m, t, 3, NULL, r);
     assert_true(r[0].passed);
     assert_true(r[0].score == 40);
     assert_string_equal(r[0].summary, "passed in all 3 runs");
@@ -100,7 +100,7 @@ static void one_failing_run_is_nondeterministic_and_scores_zero(void **state)
         t[i] = trial(i, names, i == 2 ? bad : ok, 3, false);
     add_finding(&t[1], TSAN_DATA_RACE);
     check_result r[2];
-    score_lab(&m, t, 4, r);
+    score_lab(&m, t, 4, NULL, r);
     assert_false(r[0].passed);
     assert_true(r[0].score == 0);
     assert_int_equal(r[0].failed_runs, 1);
@@ -125,20 +125,20 @@ static void race_free_counts_only_its_kinds(void **state)
     trial_result t = trial(0, names, ok, 3, false);
     add_finding(&t, TSAN_THREAD_LEAK);
     check_result r[2];
-    score_lab(&m, &t, 1, r);
+    score_lab(&m, &t, 1, NULL, r);
     assert_true(r[1].passed); /* a thread leak is not a data race */
     check_result_free(&r[0]);
     check_result_free(&r[1]);
     /* with no kinds named, every finding counts, and unreadable reports too */
     strlist_free(&m.checks[1].kinds);
-    score_lab(&m, &t, 1, r);
+    score_lab(&m, &t, 1, NULL, r);
     assert_false(r[1].passed);
     assert_non_null(strstr(r[1].details, "thread leak"));
     check_result_free(&r[0]);
     check_result_free(&r[1]);
     tsan_findings_free(&t.findings);
     t.findings.unparsed = 1;
-    score_lab(&m, &t, 1, r);
+    score_lab(&m, &t, 1, NULL, r);
     assert_false(r[1].passed);
     assert_non_null(strstr(r[1].details, "could not be read"));
     check_result_free(&r[0]);
@@ -157,7 +157,7 @@ static void silent_or_crashed_program_fails_with_reason(void **state)
     t.runs[0].run.end = RUN_SIGNALED;
     t.runs[0].run.signal = 11;
     check_result r[2];
-    score_lab(&m, &t, 1, r);
+    score_lab(&m, &t, 1, NULL, r);
     assert_false(r[0].passed);
     assert_non_null(strstr(r[0].details, "test_x killed by signal 11"));
     assert_non_null(strstr(r[0].details, "ended before cmocka"));
@@ -167,7 +167,7 @@ static void silent_or_crashed_program_fails_with_reason(void **state)
     check_result_free(&r[0]);
     check_result_free(&r[1]);
     t.runs[0].run.end = RUN_TIMED_OUT;
-    score_lab(&m, &t, 1, r);
+    score_lab(&m, &t, 1, NULL, r);
     assert_non_null(strstr(r[0].details, "did not finish within 5.0 s"));
     check_result_free(&r[0]);
     check_result_free(&r[1]);
@@ -182,7 +182,7 @@ static void hidden_failures_keep_their_code_private(void **state)
     bool bad[] = {false, true, true};
     trial_result t = trial(0, names, bad, 3, true);
     check_result r[2];
-    score_lab(&m, &t, 1, r);
+    score_lab(&m, &t, 1, NULL, r);
     assert_false(r[0].passed);
     assert_non_null(strstr(r[0].details, "hidden test sum_small failed"));
     assert_null(strstr(r[0].details, "secret.c"));

@@ -1,0 +1,88 @@
+/*
+ * tickets.c - reference solution for 05-tickets (instructor only).
+ *
+ * The starter locked each step on its own: "is there a free seat?" in one
+ * critical section, "take it" in another. Each step was safe, so
+ * ThreadSanitizer saw no data race, but the pair was not: between the two,
+ * another thread could find the same seat, and both sold it. The answer to
+ * "which seat is free" is only true while the lock is held, so the check and
+ * the act that relies on it now happen in ONE critical section.
+ *
+ * The helpers that look at the seat map are marked _locked and expect the
+ * caller to hold o->lock; only the public functions take the lock. That
+ * keeps the rule visible: a decision and the action it leads to never sit in
+ * different critical sections.
+ */
+#include "tickets.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+
+struct office {
+    pthread_mutex_t lock; /* guards left and holder[] (seats never changes) */
+    int seats;            /* seats in the hall: 0 .. seats - 1 */
+    int left;             /* seats not yet sold */
+    int *holder;          /* holder[seat]: the customer who bought it, or -1 */
+};
+
+struct office *office_open(int seats)
+{
+    struct office *o = malloc(sizeof *o);
+    if (!o)
+        return NULL;
+    o->holder = malloc((size_t)seats * sizeof *o->holder);
+    if (!o->holder || pthread_mutex_init(&o->lock, NULL) != 0) {
+        free(o->holder);
+        free(o);
+        return NULL;
+    }
+    for (int seat = 0; seat < seats; seat++)
+        o->holder[seat] = -1;
+    o->seats = seats;
+    o->left = seats;
+    return o;
+}
+
+void office_close(struct office *o)
+{
+    pthread_mutex_destroy(&o->lock);
+    free(o->holder);
+    free(o);
+}
+
+/* The lowest-numbered unsold seat, or -1 when sold out. Caller holds o->lock. */
+static int find_free_seat_locked(struct office *o)
+{
+    for (int seat = 0; seat < o->seats; seat++)
+        if (o->holder[seat] < 0)
+            return seat;
+    return -1;
+}
+
+int office_sell(struct office *o, int customer)
+{
+    pthread_mutex_lock(&o->lock);
+    int seat = find_free_seat_locked(o); /* the check ... */
+    if (seat >= 0) {                     /* ... and the act, under the same lock */
+        o->holder[seat] = customer;
+        o->left--;
+    }
+    pthread_mutex_unlock(&o->lock);
+    return seat;
+}
+
+int office_seats_left(struct office *o)
+{
+    pthread_mutex_lock(&o->lock);
+    int left = o->left;
+    pthread_mutex_unlock(&o->lock);
+    return left;
+}
+
+int office_holder(struct office *o, int seat)
+{
+    pthread_mutex_lock(&o->lock);
+    int customer = o->holder[seat];
+    pthread_mutex_unlock(&o->lock);
+    return customer;
+}
