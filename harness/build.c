@@ -285,7 +285,7 @@ rl_status build_lab(const lab_manifest *lab, const strlist *student_paths, bool 
     bool compiled = false;
     if (st == RL_OK)
         st = compile_objects(lab, env, variant, out->src_dir, &objects, &log, &compiled, err);
-    if (st == RL_OK && compiled)
+    if (st == RL_OK && compiled && !env->without_probe)
         st = rename_primitives(env, out->src_dir, &objects, err);
     if (st == RL_OK && compiled)
         st = link_programs(lab, env, variant, &objects, out, &log, err);

@@ -53,6 +53,7 @@ typedef struct {
     const char *support_dir;  /* harness/lab_support, on the include path */
     const char *probe_source; /* harness/probe/probe.c */
     int jobs;                 /* compilers run at once */
+    bool without_probe;       /* leave the student's calls alone (to measure the probe's cost) */
 } build_env;
 
 /* Builds lab with the given student files (absolute paths, in the order of

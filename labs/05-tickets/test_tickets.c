@@ -5,8 +5,11 @@
  * so the main test repeats a short rush many times: in each round a fresh
  * office opens with a handful of seats, RACELAB_THREADS customer threads
  * (4 when you run it by hand) are let loose on it at the same instant, and
- * each buys seats until the office says sold out. After every round the main
- * thread checks the seat map against what the customers say they bought.
+ * each buys seats until the office says sold out. The tests' charge function
+ * plays the bank: it notes who was charged for which seat and, like a real
+ * bank, takes a moment (it lets other threads run). After every round the
+ * main thread checks the seat map and the charges against what the customers
+ * say they bought.
  * Worker threads never call cmocka's assertions (those only work on the main
  * thread): they record what they did, and the main thread checks it.
  *
@@ -50,10 +53,23 @@ struct customer {
     pthread_t thread;
     struct rush *rush;
     int id;
-    int bought;            /* out: seats bought this round */
-    int seats[MAX_BOUGHT]; /* out: their numbers (the first MAX_BOUGHT) */
-    int out_of_range;      /* out: seat numbers outside the hall */
+    int bought;              /* out: seats bought this round */
+    int seats[MAX_BOUGHT];   /* out: their numbers (the first MAX_BOUGHT) */
+    int charged;             /* out: charges this round (made by the bank, below) */
+    int charges[MAX_BOUGHT]; /* out: for which seats */
 };
+
+/* The bank: the charge function every office of these tests is opened with.
+ * ctx is the array of customers; a customer is only ever served by its own
+ * thread, so the bank writes to that customer's record without a lock. */
+static void bank_charge(void *ctx, int customer, int seat)
+{
+    struct customer *c = (struct customer *)ctx + customer;
+    if (c->charged < MAX_BOUGHT)
+        c->charges[c->charged] = seat;
+    c->charged++;
+    sched_yield(); /* talking to the bank takes a moment */
+}
 
 static void *customer(void *arg)
 {
@@ -63,7 +79,7 @@ static void *customer(void *arg)
         while (atomic_load(&rush->round) < r)
             sched_yield();
         struct office *o = atomic_load(&rush->office);
-        c->bought = 0;
+        c->bought = c->charged = 0;
         int seat;
         while ((seat = office_sell(o, c->id)) >= 0) {
             if (c->bought < MAX_BOUGHT)
@@ -83,6 +99,7 @@ struct tally {
     long unsold;       /* seats nobody got although customers wanted more */
     long wrong_holder; /* office_holder() disagreeing with who bought the seat */
     long wrong_left;   /* rounds where office_seats_left() was not 0 at the end */
+    long wrong_charge; /* customers charged for other seats than they bought */
     char example[160]; /* the first problem, in words */
 };
 
@@ -95,6 +112,17 @@ static void check_round(struct office *o, int seats, struct customer *cs, int n,
     long sold = 0, problems = 0;
     for (int i = 0; i < n; i++) {
         sold += cs[i].bought;
+        bool same = cs[i].charged == cs[i].bought;
+        for (int k = 0; same && k < cs[i].bought && k < MAX_BOUGHT; k++)
+            same = cs[i].charges[k] == cs[i].seats[k];
+        if (!same) {
+            t->wrong_charge++;
+            problems++;
+            if (!t->example[0])
+                snprintf(t->example, sizeof t->example,
+                         "round %d: customer %d bought %d seats but was charged %d times", round,
+                         cs[i].id, cs[i].bought, cs[i].charged);
+        }
         for (int k = 0; k < cs[i].bought && k < MAX_BOUGHT; k++) {
             int seat = cs[i].seats[k];
             if (seat < 0 || seat >= seats) {
@@ -148,7 +176,7 @@ static void run_rushes(int n, int seats, int rounds, struct tally *t)
         assert_int_equal(pthread_create(&cs[i].thread, NULL, customer, &cs[i]), 0);
     }
     for (int r = 1; r <= rounds; r++) {
-        struct office *o = office_open(seats);
+        struct office *o = office_open(seats, bank_charge, cs);
         assert_non_null(o);
         atomic_store(&rush.office, o);
         atomic_store(&rush.round, r); /* the doors open */
@@ -166,7 +194,9 @@ static void run_rushes(int n, int seats, int rounds, struct tally *t)
 static void office_basics_work_single_threaded(void **state)
 {
     (void)state;
-    struct office *o = office_open(3);
+    struct customer *cs = calloc(10, sizeof *cs);
+    assert_non_null(cs);
+    struct office *o = office_open(3, bank_charge, cs);
     assert_non_null(o);
     assert_int_equal(office_seats_left(o), 3);
     assert_int_equal(office_holder(o, 0), -1);
@@ -181,6 +211,14 @@ static void office_basics_work_single_threaded(void **state)
     assert_int_equal(office_seats_left(o), 0);
     assert_int_equal(office_holder(o, 2), 7);
     office_close(o);
+    /* charged once per seat bought, for that seat; nobody charged when sold out */
+    assert_int_equal(cs[7].charged, 2);
+    assert_int_equal(cs[7].charges[0], 0);
+    assert_int_equal(cs[7].charges[1], 2);
+    assert_int_equal(cs[8].charged, 1);
+    assert_int_equal(cs[8].charges[0], 1);
+    assert_int_equal(cs[9].charged, 0);
+    free(cs);
 }
 
 /* Many short rushes on a small hall: no seat is ever sold twice, and exactly
@@ -194,9 +232,10 @@ static void sales_never_sell_a_seat_twice_in_a_rush(void **state)
     if (t.bad_rounds)
         racelab_fail("in %d of %d rounds, %d customer threads rushing a hall of %d seats got it "
                      "wrong: %ld tickets more than seats, %ld seats sold twice, %ld unsold, %ld "
-                     "with the wrong holder, %ld rounds ending with seats_left != 0. First: %s",
+                     "with the wrong holder, %ld rounds ending with seats_left != 0, %ld "
+                     "customers charged wrongly. First: %s",
                      t.bad_rounds, ROUNDS, n, SMALL_HALL, t.oversold, t.double_sold, t.unsold,
-                     t.wrong_holder, t.wrong_left, t.example);
+                     t.wrong_holder, t.wrong_left, t.wrong_charge, t.example);
 }
 
 /* A bigger hall sold out by all the threads together: every seat exactly once. */
@@ -249,13 +288,13 @@ struct seller {
     long sold; /* out */
 };
 
+/* A window that sells until the hall is full, charging through bank_charge
+ * to the customer with its own id. */
 static void *seller(void *arg)
 {
     struct seller *s = arg;
-    while (office_sell(s->o, s->id) >= 0) {
+    while (office_sell(s->o, s->id) >= 0)
         s->sold++;
-        sched_yield(); /* the next customer steps up to the window */
-    }
     atomic_fetch_sub(s->selling, 1);
     return NULL;
 }
@@ -269,7 +308,9 @@ static void seats_left_plus_sold_always_make_the_hall(void **state)
     int n = racelab_threads(4);
     int nsell = n - 1;
     atomic_int selling = nsell;
-    struct office *o = office_open(BIG_HALL);
+    struct customer *cs = calloc((size_t)nsell, sizeof *cs);
+    assert_non_null(cs);
+    struct office *o = office_open(BIG_HALL, bank_charge, cs);
     assert_non_null(o);
     struct seller sellers[MAX_THREADS] = {0};
     struct watch w = {.o = o, .selling = &selling, .seats = BIG_HALL};
@@ -286,6 +327,12 @@ static void seats_left_plus_sold_always_make_the_hall(void **state)
     assert_int_equal(pthread_join(w.thread, NULL), 0);
     int left = office_seats_left(o);
     office_close(o);
+    long charged = 0;
+    for (int i = 0; i < nsell; i++)
+        charged += cs[i].charged;
+    free(cs);
+    if (charged != sold)
+        racelab_fail("%ld tickets were sold, but customers were charged %ld times", sold, charged);
     if (sold + left != BIG_HALL || left != 0)
         racelab_fail("%d threads sold %ld tickets for a hall of %d seats, and office_seats_left() "
                      "says %d: sold + left should be %d, with 0 left",

@@ -2,16 +2,22 @@
  * tickets.c - reference solution for 05-tickets (instructor only).
  *
  * The starter locked each step on its own: "is there a free seat?" in one
- * critical section, "take it" in another. Each step was safe, so
- * ThreadSanitizer saw no data race, but the pair was not: between the two,
- * another thread could find the same seat, and both sold it. The answer to
- * "which seat is free" is only true while the lock is held, so the check and
- * the act that relies on it now happen in ONE critical section.
+ * critical section, "take it" in another, and charged the customer in
+ * between. Each step was safe, so ThreadSanitizer saw no data race, but the
+ * pair was not: between the check and the act, another thread could find
+ * the same seat, and both sold it. The answer to "which seat is free" is
+ * only true while the lock is held, so the check and the act that relies on
+ * it now happen in ONE critical section.
  *
- * The helpers that look at the seat map are marked _locked and expect the
- * caller to hold o->lock; only the public functions take the lock. That
- * keeps the rule visible: a decision and the action it leads to never sit in
- * different critical sections.
+ * The charge moves after that critical section, outside the lock. Once the
+ * seat is recorded as the customer's, nobody else can get it, so there is no
+ * hurry; and holding a lock while calling someone else's code (a bank that
+ * may take seconds) would make every other window wait, or deadlock if that
+ * code ever called back into the office. Holding the lock across the charge
+ * would also be correct, just slower.
+ *
+ * The helper that looks at the seat map is marked _locked and expects the
+ * caller to hold o->lock; only the public functions take the lock.
  */
 #include "tickets.h"
 
@@ -19,13 +25,15 @@
 #include <stdlib.h>
 
 struct office {
-    pthread_mutex_t lock; /* guards left and holder[] (seats never changes) */
-    int seats;            /* seats in the hall: 0 .. seats - 1 */
-    int left;             /* seats not yet sold */
-    int *holder;          /* holder[seat]: the customer who bought it, or -1 */
+    pthread_mutex_t lock;     /* guards left and holder[] (the rest never changes) */
+    int seats;                /* seats in the hall: 0 .. seats - 1 */
+    int left;                 /* seats not yet sold */
+    int *holder;              /* holder[seat]: the customer who bought it, or -1 */
+    office_charge_fn *charge; /* how customers pay, with its ctx */
+    void *ctx;
 };
 
-struct office *office_open(int seats)
+struct office *office_open(int seats, office_charge_fn *charge, void *ctx)
 {
     struct office *o = malloc(sizeof *o);
     if (!o)
@@ -40,6 +48,8 @@ struct office *office_open(int seats)
         o->holder[seat] = -1;
     o->seats = seats;
     o->left = seats;
+    o->charge = charge;
+    o->ctx = ctx;
     return o;
 }
 
@@ -68,6 +78,9 @@ int office_sell(struct office *o, int customer)
         o->left--;
     }
     pthread_mutex_unlock(&o->lock);
+
+    if (seat >= 0) /* the seat is the customer's now: charge without holding the lock */
+        o->charge(o->ctx, customer, seat);
     return seat;
 }
 

@@ -131,8 +131,8 @@ static void crowd(int n, int npools, const int *sizes, bool interrupt)
         if (high > sizes[k])
             racelab_fail("%d threads used %d pool(s)%s; pool %d has %d connection(s), but %d "
                          "threads held one at the same moment",
-                         n, npools, interrupt ? " while signals interrupted them" : "", k,
-                         sizes[k], high);
+                         n, npools, interrupt ? " while signals interrupted them" : "", k, sizes[k],
+                         high);
     }
     if (finished != (long)n * (TOTAL_ROUNDS / n))
         racelab_fail("%d threads asked for %ld connections, %ld were granted", n,
@@ -276,8 +276,8 @@ static void waiting_never_happens_in_a_roomy_pool(void **state)
     pthread_mutex_destroy(&party.lock);
     pool_destroy(party.pool);
     if (party.gave_up)
-        racelab_fail("a pool of %d connections let only %d of %d threads in at the same time",
-                     size, party.most_seen, n);
+        racelab_fail("a pool of %d connections let only %d of %d threads in at the same time", size,
+                     party.most_seen, n);
 }
 
 /* Many pools, one after another, each filled completely and emptied. */

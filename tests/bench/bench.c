@@ -7,13 +7,22 @@
  * then the median time to grade the whole catalogue (every solution); then,
  * per lab, one run of each test program built with -fsanitize=thread against
  * the same program built plain -O2, and the ratio (TSan's overhead per
- * trial). Usage: bench [REPEAT] (default 5), from the project root.
+ * trial), and what the probe adds to a run.
+ *
+ * Then, for every lab whose starter must fail a `tests` check (wrong or
+ * lost results: atomicity bugs ThreadSanitizer may not see), the share of
+ * single trials that catch the starter under each schedule-noise mode (none,
+ * yield, sleep, pin to one CPU): how much noise raises detection per trial.
+ *
+ * Usage: bench [REPEAT] (default 5), from the project root.
  */
 #include "build.h"
 #include "grade.h"
 #include "run.h"
 #include "session.h"
 #include "util.h"
+
+#include <stdbool.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,15 +74,19 @@ static double grade_once(session *s, const char *id, const char *dir, double *sc
 
 /* Median seconds of one run of every test program of the solution, built
  * in the given variant, run one at a time at the lab's largest thread count. */
-static double program_seconds(session *s, const lab_manifest *m, build_variant v, int repeat)
+static double program_seconds(session *s, const lab_manifest *m, build_variant v, bool probe,
+                              int repeat)
 {
     strlist files = {0};
     files_in(m, m->solution_dir, &files);
-    char *work = xasprintf("%s/bench-%s-%d", s->scratch, m->id, (int)v);
+    char *work = xasprintf("%s/bench-%s-%d-%d", s->scratch, m->id, (int)v, probe);
     build_result b;
     rl_err err = {{0}};
-    build_env env = {
-        .tc = &s->tc, .support_dir = s->support_dir, .probe_source = s->probe_source, .jobs = 1};
+    build_env env = {.tc = &s->tc,
+                     .support_dir = s->support_dir,
+                     .probe_source = s->probe_source,
+                     .jobs = 1,
+                     .without_probe = !probe};
     if (dir_make(work, &err) != RL_OK ||
         build_lab(m, &files, false, &env, work, v, &b, &err) != RL_OK || !b.ok) {
         fprintf(stderr, "bench: cannot build %s: %s\n", m->id, err.msg);
@@ -109,6 +122,71 @@ static double program_seconds(session *s, const lab_manifest *m, build_variant v
     return med;
 }
 
+/* True when the lab's starter must fail a `tests` check. */
+static bool starter_fails_tests(const lab_manifest *m)
+{
+    for (size_t i = 0; i < m->starter_fails.n; i++)
+        for (size_t k = 0; k < m->nchecks; k++)
+            if (m->checks[k].kind == CHECK_TESTS &&
+                strcmp(m->checks[k].id, m->starter_fails.items[i]) == 0)
+                return true;
+    return false;
+}
+
+/* The share of trials in r in which some starter_fails `tests` check failed. */
+static double detection_rate(const lab_result *r)
+{
+    if (r->ntrials == 0)
+        return 0;
+    int caught = 0;
+    check_result *c = xcalloc(r->lab.nchecks, sizeof *c);
+    for (size_t t = 0; t < r->ntrials; t++) {
+        score_lab(&r->lab, &r->trials[t], 1, NULL, c);
+        bool hit = false;
+        for (size_t k = 0; k < r->lab.nchecks; k++) {
+            hit = hit || (r->lab.checks[k].kind == CHECK_TESTS && !c[k].passed &&
+                          strlist_contains(&r->lab.starter_fails, r->lab.checks[k].id));
+            check_result_free(&c[k]);
+        }
+        caught += hit;
+    }
+    free(c);
+    return (double)caught / (double)r->ntrials;
+}
+
+#define NOISE_TRIALS 16
+
+static void noise_table(session *s, const strlist *ids)
+{
+    printf("\nschedule noise: share of single trials that catch the starter's wrong results "
+           "(%d trials per mode)\n",
+           NOISE_TRIALS);
+    printf("%-14s %8s %8s %8s %8s\n", "lab", "none", "yield", "sleep", "pin");
+    for (size_t l = 0; l < ids->n; l++) {
+        lab_manifest m;
+        rl_err err = {{0}};
+        if (manifest_load(s->labs_root, s->solutions_root, ids->items[l], &m, &err) != RL_OK)
+            continue;
+        bool wanted = starter_fails_tests(&m);
+        strlist files = {0};
+        files_in(&m, m.dir, &files);
+        printf("%-14s", ids->items[l]);
+        for (size_t mode = 0; wanted && mode < 4; mode++) {
+            lab_manifest copy;
+            manifest_load(s->labs_root, s->solutions_root, ids->items[l], &copy, &err);
+            cli_options o = {.seed = 1, .trials = NOISE_TRIALS, .noise = grade_noise_modes[mode]};
+            grade_options g = session_grade_options(s, &o);
+            lab_result r;
+            grade_lab(&g, &copy, &files, &r);
+            printf(" %7.0f%%", 100 * detection_rate(&r));
+            lab_result_free(&r);
+        }
+        printf("%s\n", wanted ? "" : "   (its starter is caught by other checks)");
+        strlist_free(&files);
+        manifest_free(&m);
+    }
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0); /* rows appear as they are measured */
@@ -126,8 +204,8 @@ int main(int argc, char **argv)
     }
     printf("racelab bench: %s, %d cores, median of %d gradings per row\n", s.tc.version, s.jobs,
            repeat);
-    printf("%-12s %14s %14s %10s %10s %9s\n", "lab", "starter (s)", "solution (s)", "tsan run",
-           "plain run", "overhead");
+    printf("%-12s %14s %14s %10s %10s %9s %9s\n", "lab", "starter (s)", "solution (s)", "tsan run",
+           "plain run", "overhead", "probe");
     double *samples = xcalloc((size_t)repeat, sizeof *samples);
     double *catalogue = xcalloc((size_t)repeat, sizeof *catalogue);
     for (size_t l = 0; l < ids.n; l++) {
@@ -142,11 +220,12 @@ int main(int argc, char **argv)
         t_sol = median(samples, repeat);
         lab_manifest m;
         manifest_load(s.labs_root, s.solutions_root, ids.items[l], &m, &err);
-        double tsan = program_seconds(&s, &m, BUILD_TSAN, repeat);
-        double plain = program_seconds(&s, &m, BUILD_PLAIN, repeat);
-        printf("%-12s %14.2f %14.2f %9.3fs %9.3fs %8.1fx   (starter %g, solution %g/%g pts)\n",
-               ids.items[l], t_start, t_sol, tsan, plain, plain > 0 ? tsan / plain : 0, score,
-               solution_score, m.max_points);
+        double tsan = program_seconds(&s, &m, BUILD_TSAN, true, repeat);
+        double bare = program_seconds(&s, &m, BUILD_TSAN, false, repeat);
+        double plain = program_seconds(&s, &m, BUILD_PLAIN, true, repeat);
+        printf("%-12s %14.2f %14.2f %9.3fs %9.3fs %8.1fx %+8.0f%%   (starter %g, solution %g/%g)\n",
+               ids.items[l], t_start, t_sol, tsan, plain, plain > 0 ? tsan / plain : 0,
+               bare > 0 ? 100 * (tsan - bare) / bare : 0, score, solution_score, m.max_points);
         manifest_free(&m);
     }
     printf("%-12s %14s %14.2f   (median seconds to grade every lab's solution, one after "
@@ -154,6 +233,7 @@ int main(int argc, char **argv)
            "catalogue", "", median(catalogue, repeat));
     free(samples);
     free(catalogue);
+    noise_table(&s, &ids);
     strlist_free(&ids);
     session_close(&s);
     return 0;
