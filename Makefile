@@ -41,14 +41,28 @@ test-deps:
 # V=1 shows the compiler's command lines
 Q := $(if $(V),,@)
 
-$(BUILD)/obj/%.o: harness/%.c $(wildcard harness/*.h) | deps
+$(BUILD)/obj/%.o: harness/%.c $(wildcard harness/*.h harness/probe/*.h) | deps
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALLCFLAGS) -c $< -o $@
 
-$(RACELAB): $(HARNESS_OBJ)
+# The probe is compiled into every lab binary at grading time; here it is
+# only checked, strictly, in both of its variants.
+PROBE_CHECK := $(BUILD)/obj/probe-tsan.o $(BUILD)/obj/probe-plain.o
+
+$(BUILD)/obj/probe-tsan.o: harness/probe/probe.c harness/probe/probe.h | deps
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $< (TSan)")
+	$(Q)$(CC) -std=gnu11 $(WARN) -fsanitize=thread -O1 -g -c $< -o $@
+
+$(BUILD)/obj/probe-plain.o: harness/probe/probe.c harness/probe/probe.h | deps
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $< (plain)")
+	$(Q)$(CC) -std=gnu11 $(WARN) -DPROBE_NO_TSAN -O2 -g -c $< -o $@
+
+$(RACELAB): $(HARNESS_OBJ) $(PROBE_CHECK)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(ALLCFLAGS) $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(ALLCFLAGS) $(HARNESS_OBJ) $(LDLIBS) -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)

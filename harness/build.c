@@ -11,6 +11,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define BUILD_LOG_CAP (64 * 1024)
 #define BUILD_TIMEOUT 120.0
@@ -172,9 +173,16 @@ static rl_status compile_objects(const lab_manifest *lab, const build_env *env,
 {
     step *steps = NULL;
     size_t n = 0;
+    /* the probe is built like the student's code, so that under TSan its
+     * stand-ins are frames of TSan's stack and reports keep the student's
+     * line that called them; its counters are relaxed atomics, which TSan
+     * does not count as synchronisation */
     step *probe = add_step(&steps, &n);
     strlist_push(&probe->argv, env->tc->cc);
-    strlist_split(&probe->argv, "-std=gnu11 -O2 -g -pthread -c");
+    strlist_push(&probe->argv, "-std=gnu11");
+    for (const char *const *f = variant == BUILD_TSAN ? tsan_flags : plain_flags; *f; f++)
+        strlist_push(&probe->argv, *f);
+    strlist_split(&probe->argv, "-pthread -c");
     if (variant == BUILD_PLAIN)
         strlist_push(&probe->argv, "-DPROBE_NO_TSAN");
     strlist_push(&probe->argv, env->probe_source);
@@ -289,6 +297,13 @@ rl_status build_lab(const lab_manifest *lab, const strlist *student_paths, bool 
         st = rename_primitives(env, out->src_dir, &objects, err);
     if (st == RL_OK && compiled)
         st = link_programs(lab, env, variant, &objects, out, &log, err);
+    /* the programs are built: the hidden tests' sources go, so that the
+     * student's code, run later from this folder's binaries, cannot read them */
+    for (size_t i = 0; with_hidden && i < lab->hidden_tests.n; i++) {
+        char *path = path_join(out->src_dir, lab->hidden_tests.items[i]);
+        unlink(path);
+        free(path);
+    }
     if (log.len > BUILD_LOG_CAP) {
         log.data[BUILD_LOG_CAP] = '\0';
         log.len = BUILD_LOG_CAP;

@@ -13,8 +13,8 @@
  * The student's .c files are compiled to objects first, and in those objects
  * every primitive the probe watches is renamed to the probe's stand-in
  * (objcopy --redefine-syms, see probe/probe.h), so the probe counts the
- * student's calls and not the tests'. The probe itself is compiled without
- * ThreadSanitizer and linked into every program.
+ * student's calls and not the tests'. The probe itself is compiled with the
+ * same flags and linked into every program.
  *
  * Ownership: build_lab fills a build_result released by build_result_free();
  * it does not delete the work folder (the caller owns that folder).

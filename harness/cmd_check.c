@@ -45,6 +45,7 @@ void commands_grade_labs(session *s, const cli_options *o, lab_manifest *labs,
         grade_lab(&g, &labs[i], &student_paths[i], &r->labs[i]);
     if (s->tc.note)
         strlist_push(&r->notes, s->tc.note);
+    strlist_push_owned(&r->notes, sandbox_describe(&s->sandbox));
 }
 
 static bool want_color(const cli_options *o)

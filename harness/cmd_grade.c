@@ -113,6 +113,7 @@ static void grade_selection(session *s, const cli_options *o, selection *sel, bo
     }
     if (s->tc.note)
         strlist_push(&r->notes, s->tc.note);
+    strlist_push_owned(&r->notes, sandbox_describe(&s->sandbox));
 }
 
 int cmd_grade(int argc, char **argv)

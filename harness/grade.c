@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define TRIAL_OUTPUT_CAP (64 * 1024)
 
@@ -113,6 +114,7 @@ static rl_status run_trials(const grade_options *o, const build_result *b, const
         tr->runs = xcalloc(b->nprograms, sizeof *tr->runs);
         strlist_push_owned(&dirs, xasprintf("%s/trial-%zu", work, t + 1));
         st = dir_make(dirs.items[t], err);
+        chmod(dirs.items[t], 0777); /* the trial's own user writes its reports here */
         for (size_t p = 0; p < b->nprograms && st == RL_OK; p++) {
             job *j = &jobs[t * b->nprograms + p];
             tr->runs[p].name = xstrdup(b->programs[p].name);
@@ -124,7 +126,8 @@ static rl_status run_trials(const grade_options *o, const build_result *b, const
                                                      .cwd = dirs.items[t],
                                                      .timeout = tr->timeout,
                                                      .output_cap = TRIAL_OUTPUT_CAP,
-                                                     .no_aslr = o->tc->no_aslr};
+                                                     .no_aslr = o->tc->no_aslr,
+                                                     .sandbox = o->sandbox};
         }
     }
     if (st == RL_OK)
@@ -203,6 +206,7 @@ void grade_lab(const grade_options *o, lab_manifest *lab, const strlist *student
                      .probe_source = o->probe_source,
                      .jobs = o->jobs};
     rl_status st = dir_make(work, &err);
+    chmod(work, 0711);
     if (st == RL_OK)
         st = build_lab(&out->lab, student_paths, o->with_hidden, &env, work, BUILD_TSAN, &b, &err);
     if (st == RL_OK) {
@@ -223,8 +227,8 @@ void grade_lab(const grade_options *o, lab_manifest *lab, const strlist *student
         fail_checks(out, LAB_ERROR, msg);
         free(msg);
     } else if ((st = scaling_measure(&out->lab, student_paths, o->with_hidden, &env, work, o->seed,
-                                     o->timeout > 0 ? o->timeout : out->lab.timeout, &out->scaling,
-                                     &err)) != RL_OK) {
+                                     o->timeout > 0 ? o->timeout : out->lab.timeout, o->sandbox,
+                                     &out->scaling, &err)) != RL_OK) {
         char *msg = xasprintf("the grader could not measure this lab: %s", err.msg);
         fail_checks(out, LAB_ERROR, msg);
         free(msg);
@@ -235,7 +239,8 @@ void grade_lab(const grade_options *o, lab_manifest *lab, const strlist *student
         finish(out);
     }
     build_result_free(&b);
-    dir_remove_tree(work, NULL);
+    if (!getenv("RACELAB_KEEP_WORK"))
+        dir_remove_tree(work, NULL);
     free(work);
     out->seconds = now_seconds() - start;
 }

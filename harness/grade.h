@@ -23,13 +23,14 @@ typedef struct {
     const char *support_dir;  /* harness/lab_support, put on the include path */
     const char *probe_source; /* harness/probe/probe.c, linked into every program */
     const toolchain *tc;
-    const char *scratch; /* this run's scratch folder; each lab works below it */
-    int trials;          /* 0: the lab's own default */
-    double timeout;      /* seconds per trial, 0: the lab's own */
-    unsigned seed;       /* trial i runs with seed + i */
-    const char *noise;   /* one of grade_noise_modes for every trial; NULL: by seed */
-    int jobs;            /* programs run at once */
-    bool with_hidden;    /* also build and run the hidden tests */
+    const sandbox *sandbox; /* how each trial is isolated */
+    const char *scratch;    /* this run's scratch folder; each lab works below it */
+    int trials;             /* 0: the lab's own default */
+    double timeout;         /* seconds per trial, 0: the lab's own */
+    unsigned seed;          /* trial i runs with seed + i */
+    const char *noise;      /* one of grade_noise_modes for every trial; NULL: by seed */
+    int jobs;               /* programs run at once */
+    bool with_hidden;       /* also build and run the hidden tests */
     /* called after each finished trial, may be NULL */
     void (*progress)(const char *lab, int done, int total, void *ctx);
     void *progress_ctx;

@@ -108,11 +108,10 @@ rl_status probe_read(const char *path, probe_counts *out, rl_err *err)
     out->present = true;
     memcpy(out->calls, s.calls, sizeof out->calls);
     out->contended = s.contended;
-    out->threads_max =
-        clamp(s.threads_alive_max > s.threads_in_flight_max ? s.threads_alive_max
-                                                            : s.threads_in_flight_max);
-    out->procs_max = clamp(s.procs_running_max > s.procs_in_flight_max ? s.procs_running_max
-                                                                       : s.procs_in_flight_max);
+    out->threads_max = clamp(s.threads_burst_max);
+    out->procs_max = clamp(s.procs_burst_max);
     out->noise_events = s.noise_events;
+    out->child_cpu_ns = s.child_cpu_ns;
+    out->main_cpu_ns = s.main_cpu_ns;
     return RL_OK;
 }

@@ -18,9 +18,11 @@ typedef struct {
     bool present; /* the file was there and well-formed */
     uint64_t calls[PROBE_NPRIM];
     uint64_t contended;
-    int64_t threads_max; /* threads of the student's at once: running or in flight */
-    int64_t procs_max;   /* child processes of the student's at once: running or in flight */
+    int64_t threads_max; /* most threads the student's code started before waiting for any */
+    int64_t procs_max;   /* most children it forked before waiting for any */
     uint64_t noise_events;
+    uint64_t child_cpu_ns; /* CPU time of the student's children */
+    uint64_t main_cpu_ns;  /* CPU time of the program's own process */
 } probe_counts;
 
 /* Reads the counters file at path. RL_ERR_NOT_FOUND when absent; RL_ERR_IO

@@ -81,7 +81,8 @@ static json_t *finding_json(const lab_result *lab, size_t i)
 
 static const char *end_name(run_end e)
 {
-    static const char *const names[] = {"exited", "signaled", "timed-out", "not-started"};
+    static const char *const names[] = {"exited", "signaled", "timed-out", "not-started",
+                                        "out-of-memory"};
     return names[e];
 }
 
@@ -96,10 +97,11 @@ static json_t *probe_json(const probe_counts *p)
         if (p->calls[i])
             json_object_set_new(calls, probe_primitive_name((probe_primitive)i),
                                 json_integer((json_int_t)p->calls[i]));
-    return json_pack("{s:o, s:I, s:I, s:I, s:I}", "calls", calls, "threads_max",
-                     (json_int_t)p->threads_max, "processes_max", (json_int_t)p->procs_max,
-                     "contended_locks", (json_int_t)p->contended, "noise_events",
-                     (json_int_t)p->noise_events);
+    return json_pack(
+        "{s:o, s:I, s:I, s:I, s:I, s:f, s:f}", "calls", calls, "threads_max",
+        (json_int_t)p->threads_max, "processes_max", (json_int_t)p->procs_max, "contended_locks",
+        (json_int_t)p->contended, "noise_events", (json_int_t)p->noise_events, "child_cpu_seconds",
+        (double)p->child_cpu_ns / 1e9, "main_cpu_seconds", (double)p->main_cpu_ns / 1e9);
 }
 
 static json_t *program_json(const program_run *r)

@@ -11,6 +11,7 @@
 
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -26,9 +27,13 @@
 #define RUN_DEFAULT_FSIZE (64UL * 1024 * 1024)
 #define RUN_OPEN_FILES 256
 #define RUN_POLL_MS 50
+#define RUN_MEMORY_CHECK 0.2 /* seconds between looks at a run's resident memory */
 
 typedef struct {
     size_t index; /* into specs/outs */
+    int id;       /* a slot number no running program shares (for per-slot users) */
+    double next_memory_check;
+    bool out_of_memory;
     pid_t pid;
     int fd; /* read end of the output pipe, -1 once closed */
     double start, deadline;
@@ -44,7 +49,7 @@ static void set_limit(int resource, rlim_t value)
 }
 
 /* In the child: everything between fork and exec. Never returns. */
-static void child_exec(const run_spec *s, int out_fd)
+static void child_exec(const run_spec *s, int out_fd, int slot_id)
 {
     setsid();
     for (int sig = 1; sig < NSIG; sig++)
@@ -57,10 +62,6 @@ static void child_exec(const run_spec *s, int out_fd)
     if (in < 0 || dup2(in, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0)
         _exit(127);
     close_range(3, ~0U, 0);
-    if (s->cwd && chdir(s->cwd) != 0) {
-        dprintf(2, "racelab: cannot enter %s: %s\n", s->cwd, strerror(errno));
-        _exit(127);
-    }
     double cpu = s->timeout * 2 + 1;
     set_limit(RLIMIT_CPU, (rlim_t)cpu);
     set_limit(RLIMIT_FSIZE, s->file_size ? s->file_size : RUN_DEFAULT_FSIZE);
@@ -68,15 +69,14 @@ static void child_exec(const run_spec *s, int out_fd)
     set_limit(RLIMIT_CORE, 0);
     if (s->no_aslr)
         personality(ADDR_NO_RANDOMIZE);
-    execve(s->argv[0], (char *const *)s->argv, (char *const *)s->envp);
-    dprintf(2, "racelab: cannot run %s: %s\n", s->argv[0], strerror(errno));
-    _exit(127);
+    sandbox_exec(s->sandbox, slot_id, s->cwd, s->argv, s->envp);
 }
 
-static bool slot_start(slot *sl, const run_spec *s, size_t index, run_outcome *o)
+static bool slot_start(slot *sl, const run_spec *s, size_t index, int id, run_outcome *o)
 {
     memset(sl, 0, sizeof *sl);
     sl->index = index;
+    sl->id = id;
     sl->fd = -1;
     sb_init(&sl->out);
     int p[2];
@@ -95,7 +95,7 @@ static bool slot_start(slot *sl, const run_spec *s, size_t index, run_outcome *o
     }
     if (pid == 0) {
         close(p[0]);
-        child_exec(s, p[1]);
+        child_exec(s, p[1], id);
     }
     setpgid(pid, pid); /* harmless if the child's setsid() came first */
     close(p[1]);
@@ -131,7 +131,9 @@ static void slot_drain(slot *sl, size_t cap, bool *truncated)
 static void slot_finish(slot *sl, run_outcome *o)
 {
     o->seconds = now_seconds() - sl->start;
-    if (sl->timed_out) {
+    if (sl->out_of_memory) {
+        o->end = RUN_OUT_OF_MEMORY;
+    } else if (sl->timed_out) {
         o->end = RUN_TIMED_OUT;
     } else if (WIFSIGNALED(sl->wstatus)) {
         o->end = RUN_SIGNALED;
@@ -142,6 +144,51 @@ static void slot_finish(slot *sl, run_outcome *o)
     }
     o->output_len = sl->out.len;
     o->output = sb_take(&sl->out);
+}
+
+/* Resident kilobytes of the processes that belong to a run: those in its
+ * process group, or, with a per-slot user, every process of that user. */
+static long run_resident_kb(pid_t group, uid_t uid)
+{
+    DIR *d = opendir("/proc");
+    if (!d)
+        return 0;
+    long total = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] < '1' || e->d_name[0] > '9')
+            continue;
+        char path[64], line[256];
+        snprintf(path, sizeof path, "/proc/%s/status", e->d_name);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            continue;
+        long rss = 0, owner = -1;
+        while (fgets(line, sizeof line, f)) {
+            if (strncmp(line, "Uid:", 4) == 0)
+                owner = strtol(line + 4, NULL, 10);
+            else if (strncmp(line, "VmRSS:", 6) == 0)
+                rss = strtol(line + 6, NULL, 10);
+        }
+        fclose(f);
+        bool ours =
+            uid != (uid_t)-1 ? owner == (long)uid : getpgid((pid_t)atol(e->d_name)) == group;
+        if (ours)
+            total += rss;
+    }
+    closedir(d);
+    return total;
+}
+
+/* True when the run uses more resident memory than its sandbox allows
+ * (looked at every RUN_MEMORY_CHECK seconds). */
+static bool over_memory(slot *sl, const run_spec *s)
+{
+    if (!s->sandbox || !s->sandbox->memory_mb || now_seconds() < sl->next_memory_check)
+        return false;
+    sl->next_memory_check = now_seconds() + RUN_MEMORY_CHECK;
+    long kb = run_resident_kb(sl->pid, sandbox_uid(s->sandbox, sl->id));
+    return kb > (long)s->sandbox->memory_mb * 1024;
 }
 
 /* Advances one running slot: reap, enforce the deadline, collect output.
@@ -156,6 +203,12 @@ static bool slot_step(slot *sl, const run_spec *s, run_outcome *o)
             sl->exited = true;
             /* the leader is gone: nothing it left behind may outlive it */
             kill(-sl->pid, SIGKILL);
+        } else if (over_memory(sl, s)) {
+            sl->out_of_memory = true;
+            kill(-sl->pid, SIGKILL);
+            kill(sl->pid, SIGKILL);
+            waitpid(sl->pid, &sl->wstatus, 0);
+            sl->exited = true;
         } else if (now_seconds() >= sl->deadline) {
             sl->timed_out = true;
             kill(-sl->pid, SIGKILL);
@@ -196,12 +249,17 @@ rl_status run_all(const run_spec *specs, run_outcome *outs, size_t n, int jobs, 
     memset(outs, 0, n * sizeof *outs);
     slot *slots = xcalloc((size_t)jobs, sizeof *slots);
     struct pollfd *pfds = xcalloc((size_t)jobs, sizeof *pfds);
+    bool *id_used = xcalloc((size_t)jobs, sizeof *id_used);
     int active = 0;
     size_t next = 0;
     while (next < n || active > 0) {
         while (active < jobs && next < n) {
             slot *sl = &slots[active];
-            if (slot_start(sl, &specs[next], next, &outs[next])) {
+            int id = 0;
+            while (id_used[id])
+                id++;
+            if (slot_start(sl, &specs[next], next, id, &outs[next])) {
+                id_used[id] = true;
                 active++;
             } else {
                 outs[next].end = RUN_NOT_STARTED;
@@ -220,14 +278,16 @@ rl_status run_all(const run_spec *specs, run_outcome *outs, size_t n, int jobs, 
         else if (active > 0)
             usleep((useconds_t)(ms > 5 ? 5 : ms) * 1000);
         for (int i = 0; i < active;) {
-            if (slot_step(&slots[i], &specs[slots[i].index], &outs[slots[i].index]))
+            if (slot_step(&slots[i], &specs[slots[i].index], &outs[slots[i].index])) {
+                id_used[slots[i].id] = false;
                 slots[i] = slots[--active];
-            else
+            } else
                 i++;
         }
     }
     free(slots);
     free(pfds);
+    free(id_used);
     (void)err;
     return RL_OK;
 }
@@ -251,6 +311,9 @@ char *run_outcome_describe(const run_outcome *o, double timeout)
                          timeout);
     case RUN_NOT_STARTED:
         return xstrdup("could not be started");
+    case RUN_OUT_OF_MEMORY:
+        return xasprintf("used more memory than a run may (%u MB) and was stopped",
+                         (unsigned)SANDBOX_MEMORY_MB);
     }
     return xstrdup("ended in an unknown way");
 }

@@ -17,6 +17,7 @@
 #define RL_RUN_H
 
 #include "rl.h"
+#include "sandbox.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -29,13 +30,15 @@ typedef struct {
     size_t output_cap;       /* bytes of stdout+stderr kept */
     unsigned long file_size; /* RLIMIT_FSIZE in bytes (0: 64 MiB) */
     bool no_aslr;            /* run with address randomisation off (setarch -R) */
+    const sandbox *sandbox;  /* isolation beyond the process group, NULL for none */
 } run_spec;
 
 typedef enum {
-    RUN_EXITED,      /* exit_code is valid */
-    RUN_SIGNALED,    /* signal is valid */
-    RUN_TIMED_OUT,   /* killed at the deadline */
-    RUN_NOT_STARTED, /* fork or exec failed: see output */
+    RUN_EXITED,        /* exit_code is valid */
+    RUN_SIGNALED,      /* signal is valid */
+    RUN_TIMED_OUT,     /* killed at the deadline */
+    RUN_NOT_STARTED,   /* fork or exec failed: see output */
+    RUN_OUT_OF_MEMORY, /* killed for using more resident memory than the sandbox allows */
 } run_end;
 
 typedef struct {

@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define SCALING_DEFAULT_RUNS 3
 #define SCALING_OUTPUT_CAP 4096
@@ -51,8 +52,8 @@ static void run_env(const lab_manifest *lab, const char *dir, const char *progra
 
 /* Runs every program once per run; fills the ratio of each run. */
 static rl_status measure_runs(const lab_manifest *lab, const build_result *b, const char *work,
-                              unsigned seed, double timeout, int jobs, scaling_result *out,
-                              rl_err *err)
+                              unsigned seed, double timeout, int jobs, const sandbox *sb,
+                              scaling_result *out, rl_err *err)
 {
     size_t n = (size_t)out->runs * b->nprograms;
     strlist *envs = xcalloc(n, sizeof *envs), dirs = {0};
@@ -63,6 +64,7 @@ static rl_status measure_runs(const lab_manifest *lab, const build_result *b, co
     for (int r = 0; r < out->runs && st == RL_OK; r++) {
         strlist_push_owned(&dirs, xasprintf("%s/scaling-%d", work, r + 1));
         st = dir_make(dirs.items[r], err);
+        chmod(dirs.items[r], 0777);
         for (size_t p = 0; p < b->nprograms && st == RL_OK; p++) {
             size_t k = (size_t)r * b->nprograms + p;
             run_env(lab, dirs.items[r], b->programs[p].name, seed + (unsigned)r, &envs[k]);
@@ -71,7 +73,8 @@ static rl_status measure_runs(const lab_manifest *lab, const build_result *b, co
                                   .envp = (const char *const *)envs[k].items,
                                   .cwd = dirs.items[r],
                                   .timeout = timeout,
-                                  .output_cap = SCALING_OUTPUT_CAP};
+                                  .output_cap = SCALING_OUTPUT_CAP,
+                                  .sandbox = sb};
         }
     }
     if (st == RL_OK)
@@ -105,7 +108,7 @@ static rl_status measure_runs(const lab_manifest *lab, const build_result *b, co
 
 rl_status scaling_measure(const lab_manifest *lab, const strlist *student_paths, bool with_hidden,
                           const build_env *env, const char *workdir, unsigned seed, double timeout,
-                          scaling_result *out, rl_err *err)
+                          const sandbox *sb, scaling_result *out, rl_err *err)
 {
     memset(out, 0, sizeof *out);
     out->runs = scaling_runs_wanted(lab);
@@ -116,7 +119,7 @@ rl_status scaling_measure(const lab_manifest *lab, const strlist *student_paths,
     if (st == RL_OK && !b.ok)
         out->error = xstrdup("the uninstrumented (-O2) build failed");
     if (st == RL_OK && b.ok)
-        st = measure_runs(lab, &b, workdir, seed, timeout, env->jobs, out, err);
+        st = measure_runs(lab, &b, workdir, seed, timeout, env->jobs, sb, out, err);
     if (st == RL_OK && b.ok) {
         double sorted[SCALING_RUNS_MAX];
         memcpy(sorted, out->ratios, sizeof sorted);

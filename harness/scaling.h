@@ -25,7 +25,7 @@
  * only a harness failure returns non-OK. */
 rl_status scaling_measure(const lab_manifest *lab, const strlist *student_paths, bool with_hidden,
                           const build_env *env, const char *workdir, unsigned seed, double timeout,
-                          scaling_result *out, rl_err *err);
+                          const sandbox *sb, scaling_result *out, rl_err *err);
 
 /* The number of runs the lab's scaling checks ask for (the most of any; 3
  * by default), or 0 when the lab has no scaling check. */

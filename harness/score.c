@@ -76,7 +76,7 @@ static char *describe_sanitizer_stop(const trial_result *t)
 static bool program_ended_badly(const program_run *r)
 {
     return r->run.end == RUN_TIMED_OUT || r->run.end == RUN_SIGNALED ||
-           r->run.end == RUN_NOT_STARTED;
+           r->run.end == RUN_NOT_STARTED || r->run.end == RUN_OUT_OF_MEMORY;
 }
 
 /* Judges a tests check in one trial; appends why it failed to why. */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char *find_root(void)
@@ -32,6 +33,17 @@ static char *find_root(void)
     return realpath(".", NULL);
 }
 
+/* Hides a folder from trials, unless the scratch folder is inside it. */
+static void hide_unless_needed(session *s, const char *dir)
+{
+    size_t n = dir ? strlen(dir) : 0;
+    if (n == 0 || strcmp(dir, "/") == 0)
+        return;
+    if (strncmp(s->scratch, dir, n) == 0 && (s->scratch[n] == '/' || s->scratch[n] == '\0'))
+        return;
+    sandbox_hide(&s->sandbox, dir);
+}
+
 rl_status session_open(session *s, const cli_options *o, rl_err *err)
 {
     memset(s, 0, sizeof *s);
@@ -48,7 +60,24 @@ rl_status session_open(session *s, const cli_options *o, rl_err *err)
                        s->labs_root);
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     s->jobs = o->jobs > 0 ? o->jobs : (cores > 0 ? (int)cores : 1);
-    return dir_make_temp("run", &s->scratch, err);
+    rl_status st = dir_make_temp("run", &s->scratch, err);
+    if (st != RL_OK)
+        return st;
+    /* per-trial users must get through to their own trial folders */
+    chmod(s->scratch, 0711);
+    sandbox_detect(&s->sandbox);
+    sandbox_keep(&s->sandbox, s->scratch);
+    hide_unless_needed(s, s->root);
+    if (o->output) {
+        char *dir = xstrdup(o->output), *slash = strrchr(dir, '/');
+        if (slash)
+            *slash = '\0';
+        char *real = realpath(slash ? dir : ".", NULL);
+        hide_unless_needed(s, real);
+        free(real);
+        free(dir);
+    }
+    return RL_OK;
 }
 
 rl_status session_lab_ids(const session *s, strlist *ids, rl_err *err)
@@ -83,7 +112,8 @@ grade_options session_grade_options(const session *s, const cli_options *o)
                            .noise = o->noise,
                            .seed = o->seed,
                            .jobs = s->jobs,
-                           .with_hidden = true};
+                           .with_hidden = true,
+                           .sandbox = &s->sandbox};
 }
 
 rl_status session_write_report(const cli_options *o, const report *r, rl_err *err)
@@ -111,7 +141,9 @@ rl_status session_write_report(const cli_options *o, const report *r, rl_err *er
 
 void session_close(session *s)
 {
-    if (s->scratch)
+    if (s->scratch && getenv("RACELAB_KEEP_WORK"))
+        fprintf(stderr, "racelab: kept the work folder %s (RACELAB_KEEP_WORK)\n", s->scratch);
+    else if (s->scratch)
         dir_remove_tree(s->scratch, NULL);
     free(s->scratch);
     free(s->root);
@@ -120,6 +152,7 @@ void session_close(session *s)
     free(s->support_dir);
     free(s->probe_source);
     toolchain_free(&s->tc);
+    sandbox_free(&s->sandbox);
     memset(s, 0, sizeof *s);
 }
 

@@ -8,13 +8,15 @@
  * racelab binary (build/racelab -> .), else the current folder.
  *
  * Ownership: session_open fills a session released by session_close(),
- * which also deletes the scratch folder.
+ * which also deletes the scratch folder (unless RACELAB_KEEP_WORK is set:
+ * then it says where it is, for debugging a lab).
  */
 #ifndef RL_SESSION_H
 #define RL_SESSION_H
 
 #include "cli.h"
 #include "report.h"
+#include "sandbox.h"
 #include "toolchain.h"
 
 typedef struct {
@@ -26,6 +28,7 @@ typedef struct {
     char *scratch;
     int jobs; /* from --jobs, else the number of online cores */
     toolchain tc;
+    sandbox sandbox; /* how trials are isolated, found once per session */
 } session;
 
 rl_status session_open(session *s, const cli_options *o, rl_err *err);

@@ -294,11 +294,17 @@ const char *tsan_kind_name(tsan_kind kind)
     return "other";
 }
 
+bool tsan_frame_is_probe(const tsan_frame *f)
+{
+    return f->func && strncmp(f->func, "racelab_probe_", 14) == 0;
+}
+
 const tsan_frame *tsan_stack_first(const tsan_stack *s, bool (*want)(const char *file, void *ctx),
                                    void *ctx)
 {
     for (size_t i = 0; s && i < s->n; i++)
-        if (s->frames[i].file && (!want || want(s->frames[i].file, ctx)))
+        if (s->frames[i].file && !tsan_frame_is_probe(&s->frames[i]) &&
+            (!want || want(s->frames[i].file, ctx)))
             return &s->frames[i];
     return NULL;
 }

@@ -155,6 +155,11 @@ void tsan_findings_push(tsan_findings *set, tsan_finding *f);
 /* A constant, human word for a kind: "data race", "lock-order inversion". */
 const char *tsan_kind_name(tsan_kind kind);
 
+/* True for a frame of racelab's probe (racelab_probe_*), which stands
+ * between the student's code and the primitive it calls: keys and reports
+ * look past it to the student's frame. */
+bool tsan_frame_is_probe(const tsan_frame *f);
+
 /* The first frame of a stack whose file is accepted by want (e.g. "is a
  * student file"), or NULL. want may be NULL: then the first frame with a
  * known file. The frame is owned by the stack. */

@@ -5,9 +5,12 @@
  * (renamed at build time), counts the call, may add schedule noise, and
  * calls the real X: under ThreadSanitizer that is TSan's interceptor, so
  * the sanitizer sees every synchronisation as it would without the probe.
- * This file is compiled WITHOUT -fsanitize=thread: its own counters must
- * stay invisible to TSan, or their atomic updates would order the student's
- * threads and hide races.
+ * This file is compiled like the student's code (with -fsanitize=thread in
+ * the TSan build), so that its stand-ins appear in TSan's stacks between the
+ * student's line and the primitive. Its counters are relaxed atomics, which
+ * TSan does not treat as synchronisation: they must stay relaxed, or their
+ * updates would order the student's threads and hide races (the test
+ * probe_counters_do_not_order_threads in tests/e2e/test_probe.c checks it).
  *
  * Environment, read once at start-up:
  *   RACELAB_PROBE_FILE  where the counters go (a file mapped MAP_SHARED);
@@ -31,10 +34,12 @@
 #include <sched.h>
 #include <semaphore.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <threads.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -46,6 +51,9 @@ static noise_mode noise;
 static uint64_t seed;
 static uint64_t thread_counter;     /* hands out per-thread generator streams */
 static bool in_forked_child;        /* this process was forked by the student's code */
+static pid_t main_pid;              /* the program's own process */
+
+static void main_exiting(void);
 static pthread_key_t alive_key;     /* its destructor marks a student thread's end */
 static __thread uint64_t rng_state; /* this thread's noise generator, 0 until seeded */
 
@@ -64,12 +72,26 @@ static void raise_max(int64_t *max, int64_t now)
         ;
 }
 
-/* One more in flight (or one fewer, for delta -1), raising the mark. */
-static void in_flight(int64_t *now, int64_t *max, int64_t delta)
+/* The workers this process started since it last waited for one. The
+ * longest such burst tells whether the workers could run at once, whatever
+ * their speed: fork all and then read gives N; fork, read, fork, read gives
+ * 1, as does joining each thread right after creating it. Per process: a
+ * child's own children do not count for its parent. */
+static int64_t thread_burst, proc_burst;
+
+static void started(int64_t *burst, int64_t *max)
 {
-    int64_t v = __atomic_add_fetch(now, delta, __ATOMIC_RELAXED);
-    if (delta > 0)
-        raise_max(max, v);
+    raise_max(max, __atomic_add_fetch(burst, 1, __ATOMIC_RELAXED));
+}
+
+static void waited_for_threads(void)
+{
+    __atomic_store_n(&thread_burst, 0, __ATOMIC_RELAXED);
+}
+
+static void waited_for_children(void)
+{
+    __atomic_store_n(&proc_burst, 0, __ATOMIC_RELAXED);
 }
 
 static void thread_ended(void *unused)
@@ -162,6 +184,8 @@ __attribute__((constructor)) static void probe_start(void)
     if (noise == NOISE_PIN)
         pin_to_one_cpu();
     pthread_key_create(&alive_key, thread_ended);
+    main_pid = getpid();
+    atexit(main_exiting);
 }
 
 /* ---- mutexes ---- */
@@ -220,6 +244,7 @@ int racelab_probe_pthread_mutexattr_setpshared(pthread_mutexattr_t *a, int share
 int racelab_probe_pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
 {
     count(PROBE_COND_WAIT);
+    waited_for_threads();
     maybe_noise();
     return pthread_cond_wait(c, m);
 }
@@ -228,6 +253,7 @@ int racelab_probe_pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
                                          const struct timespec *t)
 {
     count(PROBE_COND_WAIT);
+    waited_for_threads();
     maybe_noise();
     return pthread_cond_timedwait(c, m, t);
 }
@@ -311,13 +337,14 @@ int racelab_probe_pthread_rwlock_unlock(pthread_rwlock_t *l)
 int racelab_probe_sem_wait(sem_t *s)
 {
     count(PROBE_SEM_WAIT);
+    waited_for_threads();
     maybe_noise();
     return sem_wait(s);
 }
 
 int racelab_probe_sem_trywait(sem_t *s)
 {
-    count(PROBE_SEM_WAIT);
+    count(PROBE_SEM_TRYWAIT);
     maybe_noise();
     return sem_trywait(s);
 }
@@ -325,6 +352,7 @@ int racelab_probe_sem_trywait(sem_t *s)
 int racelab_probe_sem_timedwait(sem_t *s, const struct timespec *t)
 {
     count(PROBE_SEM_WAIT);
+    waited_for_threads();
     maybe_noise();
     return sem_timedwait(s, t);
 }
@@ -385,7 +413,7 @@ int racelab_probe_pthread_create(pthread_t *thread, const pthread_attr_t *attr,
     if (rc != 0)
         free(t);
     else
-        in_flight(&shared->threads_in_flight, &shared->threads_in_flight_max, 1);
+        started(&thread_burst, &shared->threads_burst_max);
     maybe_noise();
     return rc;
 }
@@ -393,19 +421,14 @@ int racelab_probe_pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 int racelab_probe_pthread_join(pthread_t thread, void **result)
 {
     count(PROBE_THREAD_JOIN);
-    int rc = pthread_join(thread, result);
-    if (rc == 0)
-        in_flight(&shared->threads_in_flight, &shared->threads_in_flight_max, -1);
-    return rc;
+    waited_for_threads();
+    return pthread_join(thread, result);
 }
 
 int racelab_probe_pthread_detach(pthread_t thread)
 {
     count(PROBE_THREAD_DETACH);
-    int rc = pthread_detach(thread);
-    if (rc == 0) /* never joined: from now on only its running counts */
-        in_flight(&shared->threads_in_flight, &shared->threads_in_flight_max, -1);
-    return rc;
+    return pthread_detach(thread);
 }
 
 /* ---- processes ---- */
@@ -419,10 +442,18 @@ pid_t racelab_probe_fork(void)
         int64_t now = __atomic_add_fetch(&shared->procs_running, 1, __ATOMIC_RELAXED);
         raise_max(&shared->procs_running_max, now);
         maybe_noise();
+        proc_burst = thread_burst = 0; /* a fresh process */
     } else if (pid > 0) {
-        in_flight(&shared->procs_in_flight, &shared->procs_in_flight_max, 1);
+        started(&proc_burst, &shared->procs_burst_max);
     }
     return pid;
+}
+
+static uint64_t cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 static void child_exiting(void)
@@ -430,7 +461,15 @@ static void child_exiting(void)
     if (in_forked_child) {
         in_forked_child = false;
         __atomic_fetch_sub(&shared->procs_running, 1, __ATOMIC_RELAXED);
+        __atomic_fetch_add(&shared->child_cpu_ns, cpu_ns(), __ATOMIC_RELAXED);
     }
+}
+
+/* At the program's own exit: how much CPU its process used. */
+static void main_exiting(void)
+{
+    if (getpid() == main_pid)
+        __atomic_store_n(&shared->main_cpu_ns, cpu_ns(), __ATOMIC_RELAXED);
 }
 
 void racelab_probe_exit(int status)
@@ -460,19 +499,15 @@ int racelab_probe_pipe2(int fds[2], int flags)
 pid_t racelab_probe_waitpid(pid_t pid, int *status, int options)
 {
     count(PROBE_WAITPID);
-    pid_t r = waitpid(pid, status, options);
-    if (r > 0)
-        in_flight(&shared->procs_in_flight, &shared->procs_in_flight_max, -1);
-    return r;
+    waited_for_children();
+    return waitpid(pid, status, options);
 }
 
 pid_t racelab_probe_wait(int *status)
 {
     count(PROBE_WAITPID);
-    pid_t r = wait(status);
-    if (r > 0)
-        in_flight(&shared->procs_in_flight, &shared->procs_in_flight_max, -1);
-    return r;
+    waited_for_children();
+    return wait(status);
 }
 
 void *racelab_probe_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t offset)
@@ -506,6 +541,161 @@ int racelab_probe_sched_yield(void)
 {
     count(PROBE_YIELD);
     return sched_yield();
+}
+
+int racelab_probe_clock_nanosleep(clockid_t clock, int flags, const struct timespec *req,
+                                  struct timespec *rem)
+{
+    count(PROBE_SLEEP);
+    return clock_nanosleep(clock, flags, req, rem);
+}
+
+int racelab_probe_thrd_sleep(const struct timespec *req, struct timespec *rem)
+{
+    count(PROBE_SLEEP);
+    return thrd_sleep(req, rem);
+}
+
+void racelab_probe_thrd_yield(void)
+{
+    count(PROBE_YIELD);
+    thrd_yield();
+}
+
+/* Reading is how a parent usually waits for a worker's result. */
+ssize_t racelab_probe_read(int fd, void *buf, size_t n)
+{
+    waited_for_children();
+    waited_for_threads();
+    return read(fd, buf, n);
+}
+
+/* ---- C11 threads, run as their pthread equivalents ---- */
+
+_Static_assert(sizeof(mtx_t) == sizeof(pthread_mutex_t), "mtx_t is a pthread_mutex_t");
+_Static_assert(sizeof(cnd_t) == sizeof(pthread_cond_t), "cnd_t is a pthread_cond_t");
+_Static_assert(sizeof(once_flag) == sizeof(pthread_once_t), "once_flag is a pthread_once_t");
+
+static int thrd_status(int rc)
+{
+    return rc == 0           ? thrd_success
+           : rc == EBUSY     ? thrd_busy
+           : rc == ETIMEDOUT ? thrd_timedout
+           : rc == ENOMEM    ? thrd_nomem
+                             : thrd_error;
+}
+
+int racelab_probe_mtx_init(mtx_t *m, int type)
+{
+    pthread_mutexattr_t attr;
+    pthread_mutexattr_init(&attr);
+    if (type & mtx_recursive)
+        pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+    int rc = racelab_probe_pthread_mutex_init((pthread_mutex_t *)m, &attr);
+    pthread_mutexattr_destroy(&attr);
+    return thrd_status(rc);
+}
+
+int racelab_probe_mtx_lock(mtx_t *m)
+{
+    return thrd_status(racelab_probe_pthread_mutex_lock((pthread_mutex_t *)m));
+}
+
+int racelab_probe_mtx_timedlock(mtx_t *restrict m, const struct timespec *restrict t)
+{
+    return thrd_status(racelab_probe_pthread_mutex_timedlock((pthread_mutex_t *)m, t));
+}
+
+int racelab_probe_mtx_trylock(mtx_t *m)
+{
+    return thrd_status(racelab_probe_pthread_mutex_trylock((pthread_mutex_t *)m));
+}
+
+int racelab_probe_mtx_unlock(mtx_t *m)
+{
+    return thrd_status(racelab_probe_pthread_mutex_unlock((pthread_mutex_t *)m));
+}
+
+void racelab_probe_mtx_destroy(mtx_t *m)
+{
+    pthread_mutex_destroy((pthread_mutex_t *)m);
+}
+
+int racelab_probe_cnd_init(cnd_t *c)
+{
+    return thrd_status(pthread_cond_init((pthread_cond_t *)c, NULL));
+}
+
+int racelab_probe_cnd_wait(cnd_t *c, mtx_t *m)
+{
+    return thrd_status(racelab_probe_pthread_cond_wait((pthread_cond_t *)c, (pthread_mutex_t *)m));
+}
+
+int racelab_probe_cnd_timedwait(cnd_t *restrict c, mtx_t *restrict m,
+                                const struct timespec *restrict t)
+{
+    return thrd_status(
+        racelab_probe_pthread_cond_timedwait((pthread_cond_t *)c, (pthread_mutex_t *)m, t));
+}
+
+int racelab_probe_cnd_signal(cnd_t *c)
+{
+    return thrd_status(racelab_probe_pthread_cond_signal((pthread_cond_t *)c));
+}
+
+int racelab_probe_cnd_broadcast(cnd_t *c)
+{
+    return thrd_status(racelab_probe_pthread_cond_broadcast((pthread_cond_t *)c));
+}
+
+void racelab_probe_cnd_destroy(cnd_t *c)
+{
+    pthread_cond_destroy((pthread_cond_t *)c);
+}
+
+typedef struct {
+    thrd_start_t start;
+    void *arg;
+} c11_start;
+
+/* A C11 thread's function, run as a pthread's: its int result travels as a pointer. */
+static void *c11_trampoline(void *p)
+{
+    c11_start s = *(c11_start *)p;
+    free(p);
+    return (void *)(intptr_t)s.start(s.arg);
+}
+
+int racelab_probe_thrd_create(thrd_t *t, thrd_start_t start, void *arg)
+{
+    c11_start *s = malloc(sizeof *s);
+    if (!s)
+        return thrd_nomem;
+    s->start = start;
+    s->arg = arg;
+    int rc = racelab_probe_pthread_create((pthread_t *)t, NULL, c11_trampoline, s);
+    if (rc != 0)
+        free(s);
+    return thrd_status(rc);
+}
+
+int racelab_probe_thrd_join(thrd_t t, int *result)
+{
+    void *r = NULL;
+    int rc = racelab_probe_pthread_join((pthread_t)t, &r);
+    if (rc == 0 && result)
+        *result = (int)(intptr_t)r;
+    return thrd_status(rc);
+}
+
+int racelab_probe_thrd_detach(thrd_t t)
+{
+    return thrd_status(racelab_probe_pthread_detach((pthread_t)t));
+}
+
+void racelab_probe_call_once(once_flag *flag, void (*init)(void))
+{
+    racelab_probe_pthread_once((pthread_once_t *)flag, init);
 }
 
 /* ---- C11 atomics, as ThreadSanitizer instruments them ---- */

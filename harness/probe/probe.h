@@ -8,17 +8,15 @@
  * renamed to racelab_probe_<symbol> with objcopy, so only the student's own
  * calls go through the probe: the tests' threads and locks are not counted.
  * The probe counts each call by primitive, keeps the high-water marks of the
- * threads and child processes the student's code keeps alive at once (both
- * running, and "in flight": created and not yet joined, forked and not yet
- * reaped, which does not depend on how fast the workers are), counts
+ * threads and child processes the student's code keeps going at once,
+ * counts
  * mutex acquisitions that had to wait, and at each call may add schedule
  * noise (a yield or a short sleep, from a seeded generator).
  *
  * The counters live in a file mapped MAP_SHARED (RACELAB_PROBE_FILE), so
  * forked children count into the same place and the harness reads the file
- * after the program ends. The probe is compiled without ThreadSanitizer so
- * that its own atomic counters create no happens-before edges that would
- * hide a student's race.
+ * after the program ends. The counters are updated with relaxed atomics
+ * only, which create no happens-before edges that could hide a race.
  */
 #ifndef RACELAB_PROBE_H
 #define RACELAB_PROBE_H
@@ -26,7 +24,7 @@
 #include <stdint.h>
 
 #define PROBE_MAGIC 0x52414345u /* "RACE" */
-#define PROBE_VERSION 2
+#define PROBE_VERSION 5
 
 /* X(ID, "name used in lab.ini", "what a student calls it") */
 #define PROBE_PRIMITIVES(X)                                                                        \
@@ -40,7 +38,8 @@
     X(RWLOCK_RDLOCK, "rwlock_rdlock", "pthread_rwlock_rdlock")                                     \
     X(RWLOCK_WRLOCK, "rwlock_wrlock", "pthread_rwlock_wrlock")                                     \
     X(RWLOCK_UNLOCK, "rwlock_unlock", "pthread_rwlock_unlock")                                     \
-    X(SEM_WAIT, "sem_wait", "sem_wait")                                                            \
+    X(SEM_WAIT, "sem_wait", "sem_wait or sem_timedwait")                                           \
+    X(SEM_TRYWAIT, "sem_trywait", "sem_trywait")                                                   \
     X(SEM_POST, "sem_post", "sem_post")                                                            \
     X(SEM_INIT, "sem_init", "sem_init")                                                            \
     X(ONCE, "once", "pthread_once")                                                                \
@@ -52,8 +51,8 @@
     X(WAITPID, "waitpid", "waitpid or wait")                                                       \
     X(MMAP_SHARED, "mmap_shared", "mmap with MAP_SHARED")                                          \
     X(PSHARED, "pshared", "a process-shared mutex, condition variable or semaphore")               \
-    X(SLEEP, "sleep", "sleep, usleep or nanosleep")                                                \
-    X(YIELD, "yield", "sched_yield")                                                               \
+    X(SLEEP, "sleep", "sleep, usleep, nanosleep, clock_nanosleep or thrd_sleep")                   \
+    X(YIELD, "yield", "sched_yield or thrd_yield")                                                 \
     X(ATOMIC, "atomic", "C11 atomic operations")
 
 typedef enum {
@@ -63,22 +62,33 @@ typedef enum {
         PROBE_NPRIM
 } probe_primitive;
 
-/* The libc and pthread functions renamed in student objects: X(symbol). */
+/* The libc and pthread functions renamed in student objects: X(symbol).
+ * C11 threads (mtx_*, cnd_*, thrd_*, call_once) are renamed too: the probe
+ * runs them as their pthread equivalents (glibc's C11 types are the pthread
+ * ones underneath), which ThreadSanitizer sees, and counts them as such. */
 #define PROBE_SYMBOLS(X)                                                                           \
     X(pthread_mutex_lock)                                                                          \
     X(pthread_mutex_timedlock)                                                                     \
     X(pthread_mutex_trylock)                                                                       \
     X(pthread_mutex_unlock)                                                                        \
     X(pthread_mutex_init)                                                                          \
-    X(pthread_cond_wait) X(pthread_cond_timedwait) X(pthread_cond_signal)                          \
-        X(pthread_cond_broadcast) X(pthread_rwlock_rdlock) X(pthread_rwlock_tryrdlock)             \
-            X(pthread_rwlock_timedrdlock) X(pthread_rwlock_wrlock) X(pthread_rwlock_trywrlock)     \
-                X(pthread_rwlock_timedwrlock) X(pthread_rwlock_unlock) X(sem_wait) X(sem_trywait)  \
-                    X(sem_timedwait) X(sem_post) X(sem_init) X(pthread_once) X(pthread_create)     \
-                        X(pthread_join) X(pthread_detach) X(fork) X(pipe) X(pipe2) X(waitpid)      \
-                            X(wait) X(mmap) X(pthread_mutexattr_setpshared)                        \
-                                X(pthread_condattr_setpshared) X(sleep) X(usleep) X(nanosleep)     \
-                                    X(sched_yield) X(exit) X(_exit)
+    X(pthread_cond_wait)                                                                           \
+    X(pthread_cond_timedwait)                                                                      \
+    X(pthread_cond_signal)                                                                         \
+    X(pthread_cond_broadcast)                                                                      \
+    X(pthread_rwlock_rdlock)                                                                       \
+    X(pthread_rwlock_tryrdlock) X(pthread_rwlock_timedrdlock) X(pthread_rwlock_wrlock)             \
+        X(pthread_rwlock_trywrlock) X(pthread_rwlock_timedwrlock) X(pthread_rwlock_unlock)         \
+            X(sem_wait) X(sem_trywait) X(sem_timedwait) X(sem_post) X(sem_init) X(pthread_once)    \
+                X(pthread_create) X(pthread_join) X(pthread_detach) X(fork) X(pipe) X(pipe2)       \
+                    X(waitpid) X(wait) X(mmap) X(pthread_mutexattr_setpshared)                     \
+                        X(pthread_condattr_setpshared) X(sleep) X(usleep) X(nanosleep)             \
+                            X(clock_nanosleep) X(thrd_sleep) X(sched_yield) X(thrd_yield) X(exit)  \
+                                X(_exit) X(read) X(mtx_init) X(mtx_lock) X(mtx_timedlock)          \
+                                    X(mtx_trylock) X(mtx_unlock) X(mtx_destroy) X(cnd_init)        \
+                                        X(cnd_wait) X(cnd_timedwait) X(cnd_signal)                 \
+                                            X(cnd_broadcast) X(cnd_destroy) X(thrd_create)         \
+                                                X(thrd_join) X(thrd_detach) X(call_once)
 
 /* ThreadSanitizer's atomic entry points, __tsan_atomic<BITS>_<OP>: */
 #define PROBE_ATOMIC_SIZES(X) X(8, char) X(16, short) X(32, int) X(64, long long)
@@ -96,13 +106,15 @@ typedef struct {
     uint64_t contended;        /* blocking lock calls (mutex, rwlock) that found the lock taken */
     int64_t threads_alive;     /* student-created threads running their function now */
     int64_t threads_alive_max; /* ... at most, at once */
-    int64_t threads_in_flight; /* created by the student's code and not yet joined */
-    int64_t threads_in_flight_max; /* ... at most, at once */
-    int64_t procs_running;         /* student-forked children not yet exited */
-    int64_t procs_running_max;     /* ... at most, at once */
-    int64_t procs_in_flight;       /* forked by the student's code and not yet reaped */
-    int64_t procs_in_flight_max;   /* ... at most, at once */
-    uint64_t noise_events;         /* yields and sleeps the probe added */
+    int64_t threads_burst_max; /* most threads the student's code started before it waited
+                                  (join, condition, semaphore, read) for any */
+    int64_t procs_running;     /* student-forked children not yet exited */
+    int64_t procs_running_max; /* ... at most, at once */
+    int64_t procs_burst_max;   /* most children forked before the student's code waited
+                                  (read, wait, waitpid) for any */
+    uint64_t child_cpu_ns;     /* CPU time the student's children used, summed at their exit */
+    uint64_t main_cpu_ns;      /* CPU time of the program's own process, at its exit */
+    uint64_t noise_events;     /* yields and sleeps the probe added */
 } probe_shared;
 
 #endif

@@ -7,11 +7,11 @@
  * (4 when you run it by hand) are let loose on it at the same instant, and
  * each buys seats until the office says sold out. The tests' charge function
  * plays the bank: it notes who was charged for which seat and, like a real
- * bank, takes a moment (a short sleep, during which other threads run). After every round the
- * main thread checks the seat map and the charges against what the customers
- * say they bought.
- * Worker threads never call cmocka's assertions (those only work on the main
- * thread): they record what they did, and the main thread checks it.
+ * bank, takes a moment (a short sleep, during which other threads run).
+ * After every round the main thread checks the seat map and the charges
+ * against what the customers say they bought. Worker threads never call
+ * cmocka's assertions (those only work on the main thread): they record what
+ * they did, and the main thread checks it.
  *
  * Run by hand: build/racelab check 05-tickets (or `make grade`).
  */
@@ -110,16 +110,20 @@ static void check_round(struct office *o, int seats, struct customer *cs, int n,
     long sold = 0, problems = 0;
     for (int i = 0; i < n; i++) {
         sold += cs[i].bought;
-        bool same = cs[i].charged == cs[i].bought;
-        for (int k = 0; same && k < cs[i].bought && k < MAX_BOUGHT; k++)
-            same = cs[i].charges[k] == cs[i].seats[k];
-        if (!same) {
+        int k = 0;
+        while (k < cs[i].bought && k < MAX_BOUGHT && cs[i].charges[k] == cs[i].seats[k])
+            k++;
+        if (cs[i].charged != cs[i].bought || k < cs[i].bought) {
             t->wrong_charge++;
             problems++;
-            if (!t->example[0])
+            if (!t->example[0] && cs[i].charged != cs[i].bought)
                 snprintf(t->example, sizeof t->example,
                          "round %d: customer %d bought %d seats but was charged %d times", round,
                          cs[i].id, cs[i].bought, cs[i].charged);
+            else if (!t->example[0])
+                snprintf(t->example, sizeof t->example,
+                         "round %d: customer %d got seat %d but was charged for seat %d", round,
+                         cs[i].id, cs[i].seats[k], cs[i].charges[k]);
         }
         for (int k = 0; k < cs[i].bought && k < MAX_BOUGHT; k++) {
             int seat = cs[i].seats[k];

@@ -222,10 +222,10 @@ static void quotes_are_never_torn(void **state)
 struct meeting {
     pthread_mutex_t lock; /* guards every field below */
     pthread_cond_t changed;
-    int inside;     /* readers inside a visit right now */
-    bool met;       /* two readers were inside at the same time */
-    bool gave_up;   /* a reader waited WAIT_SECONDS alone: nobody waits any more */
-    double waited;  /* seconds the lone reader waited */
+    int inside;    /* readers inside a visit right now */
+    bool met;      /* two readers were inside at the same time */
+    bool gave_up;  /* a reader waited WAIT_SECONDS alone: nobody waits any more */
+    double waited; /* seconds the lone reader waited */
 };
 
 static double now(void)

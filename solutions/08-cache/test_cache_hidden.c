@@ -108,14 +108,14 @@ struct worker {
     pthread_t thread;
     pthread_barrier_t *start;
     struct cache *c;
-    int first_pair;      /* feed: writes pairs first_pair and first_pair + 2 */
-    unsigned seed;       /* screen */
-    long reads;          /* screen */
-    long torn;           /* screen out */
-    long backwards;      /* screen out */
-    long last[NPAIRS];   /* screen: latest serial seen per pair */
-    atomic_bool *done;   /* feed: publish until set */
-    long updates;        /* feed out */
+    int first_pair;    /* feed: writes pairs first_pair and first_pair + 2 */
+    unsigned seed;     /* screen */
+    long reads;        /* screen */
+    long torn;         /* screen out */
+    long backwards;    /* screen out */
+    long last[NPAIRS]; /* screen: latest serial seen per pair */
+    atomic_bool *done; /* feed: publish until set */
+    long updates;      /* feed out */
 };
 
 static void *feed(void *arg)

@@ -34,9 +34,9 @@ struct worker {
 };
 
 struct search {
-    int nworkers;        /* fixed before the workers start */
-    atomic_bool stop;    /* set (release) by search_stop(); polled (acquire) by the workers */
-    atomic_long tested;  /* nonces tested so far, all workers together (relaxed adds) */
+    int nworkers;       /* fixed before the workers start */
+    atomic_bool stop;   /* set (release) by search_stop(); polled (acquire) by the workers */
+    atomic_long tested; /* nonces tested so far, all workers together (relaxed adds) */
     struct worker workers[SEARCH_MAX_WORKERS];
 };
 

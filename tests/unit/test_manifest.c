@@ -122,7 +122,7 @@ static void broken_files_name_line_and_fix(void **state)
     (void)state;
     expect_error(LAB CHECK "point = 4\n", "lab.ini:8", "'point'");
     expect_error(LAB "colour = red\n" CHECK, "lab.ini:5", "'colour'");
-    expect_error(LAB "[check a]\nkind = magic\npoints = 1\n", "lab.ini:6", "tests, race-free, mechanism or concurrency");
+    expect_error(LAB "[check a]\nkind = magic\npoints = 1\n", "lab.ini:6", "tests, race-free, mechanism, concurrency or scaling");
     expect_error(LAB "[check a]\nkind = tests\npoints = lots\n", "lab.ini:7", "points = lots");
     expect_error(LAB "[check a]\nkind = tests\npoints = -3\n", "lab.ini:7", "from 0");
     expect_error(LAB "trials = 0\n" CHECK, "lab.ini:5", "trials");

@@ -1,0 +1,260 @@
+/*
+ * sandbox.c - enters the trial sandbox (see sandbox.h).
+ *
+ * Process layout inside a forked runner child C (the process group leader
+ * the runner watches and kills at the deadline):
+ *
+ *   C: unshare(pid, net, mount, ipc, uts [, user]); fork -> I; wait for I;
+ *      end the way I ended
+ *   I: pid 1 of the new namespace: private mounts, fresh /proc, hidden
+ *      folders; fork -> P; reap every process until P ends; end as P did
+ *      (and with I, the kernel kills everything else in the namespace)
+ *   P: drop to the slot's uid; exec the program
+ */
+#include "sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const int ns_flags = CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS;
+
+void sandbox_hide(sandbox *sb, const char *path)
+{
+    if (path && path_is_dir(path) && !strlist_contains(&sb->hide, path))
+        strlist_push(&sb->hide, path);
+}
+
+uid_t sandbox_uid(const sandbox *sb, int slot)
+{
+    return sb && sb->level == SANDBOX_FULL ? sb->uid_base + (uid_t)slot : (uid_t)-1;
+}
+
+void sandbox_keep(sandbox *sb, const char *scratch)
+{
+    free(sb->keep);
+    sb->keep = xstrdup(scratch);
+}
+
+/* mkdir -p, for the scratch folder's path inside the private /tmp. */
+static void make_path(const char *path)
+{
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *s = buf + 1; *s; s++)
+        if (*s == '/') {
+            *s = '\0';
+            mkdir(buf, 0755);
+            *s = '/';
+        }
+    mkdir(buf, 0755);
+}
+
+/* A private, empty /tmp, /var/tmp and /dev/shm; the scratch folder (opened
+ * before /tmp is covered) is bound back at its own path. */
+static void private_temp_folders(const sandbox *sb)
+{
+    int keep = sb->keep ? open(sb->keep, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+    static const char *const temps[] = {"/tmp", "/var/tmp", "/dev/shm"};
+    for (size_t i = 0; i < 3; i++)
+        if (path_is_dir(temps[i]))
+            mount("tmpfs", temps[i], "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=1777");
+    if (keep >= 0) {
+        char from[64];
+        snprintf(from, sizeof from, "/proc/self/fd/%d", keep);
+        make_path(sb->keep);
+        mount(from, sb->keep, NULL, MS_BIND | MS_REC, NULL);
+        close(keep);
+    }
+}
+
+char *sandbox_describe(const sandbox *sb)
+{
+    const char *what = "own process group and session, rlimits (CPU, file size, open files, "
+                       "no core), wall-clock timeout";
+    if (sb->level == SANDBOX_NAMESPACES)
+        what = "own pid, network, mount and IPC namespaces (in a user namespace), hidden "
+               "project folder, rlimits, wall-clock timeout";
+    else if (sb->level == SANDBOX_FULL)
+        what = "own pid, network, mount and IPC namespaces, an unprivileged uid per trial "
+               "(256 processes at most), hidden project folder, rlimits, wall-clock timeout";
+    if (sb->memory_mb)
+        return xasprintf("isolation: %s, %lu MB resident memory", what, sb->memory_mb);
+    return xasprintf("isolation: %s", what);
+}
+
+/* Writes s to path (for the user namespace's maps); false on failure. */
+static bool write_text(const char *path, const char *s)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    bool ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s);
+    close(fd);
+    return ok;
+}
+
+/* Makes the namespaces; in a user namespace when not root. */
+static bool enter_namespaces(sandbox_level level)
+{
+    if (level == SANDBOX_FULL)
+        return unshare(ns_flags) == 0;
+    uid_t uid = getuid();
+    gid_t gid = getgid();
+    if (unshare(ns_flags | CLONE_NEWUSER) != 0)
+        return false;
+    char map[64];
+    snprintf(map, sizeof map, "%u %u 1\n", (unsigned)uid, (unsigned)uid);
+    write_text("/proc/self/setgroups", "deny");
+    bool ok = write_text("/proc/self/uid_map", map);
+    snprintf(map, sizeof map, "%u %u 1\n", (unsigned)gid, (unsigned)gid);
+    return ok && write_text("/proc/self/gid_map", map);
+}
+
+/* Ends this process the way a child ended (exit status or signal). */
+static void end_like(int status) __attribute__((noreturn));
+static void end_like(int status)
+{
+    if (WIFSIGNALED(status)) {
+        int sig = WTERMSIG(status);
+        signal(sig, SIG_DFL);
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, sig);
+        sigprocmask(SIG_UNBLOCK, &set, NULL);
+        prctl(PR_SET_DUMPABLE, 0);
+        kill(getpid(), sig);
+        _exit(128 + sig);
+    }
+    _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 127);
+}
+
+/* Waits for pid, reaping any other child that ends meanwhile. */
+static int wait_for(pid_t pid)
+{
+    for (;;) {
+        int status;
+        pid_t r = waitpid(-1, &status, 0);
+        if (r == pid)
+            return status;
+        if (r < 0 && errno != EINTR)
+            return 127 << 8;
+    }
+}
+
+/* pid 1's set-up: private mounts, a /proc of this namespace, hidden folders. */
+static void prepare_mounts(const sandbox *sb)
+{
+    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    private_temp_folders(sb);
+    for (size_t i = 0; i < sb->hide.n; i++)
+        mount("tmpfs", sb->hide.items[i], "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+              "size=4k,mode=0555");
+}
+
+static void become_slot_user(const sandbox *sb, int slot)
+{
+    uid_t uid = sandbox_uid(sb, slot);
+    if (uid == (uid_t)-1)
+        return;
+    struct rlimit rl = {SANDBOX_NPROC, SANDBOX_NPROC};
+    if (setgroups(0, NULL) != 0 || setgid((gid_t)uid) != 0 || setuid(uid) != 0 ||
+        setrlimit(RLIMIT_NPROC, &rl) != 0) {
+        dprintf(2, "racelab: cannot drop privileges: %s\n", strerror(errno));
+        _exit(127);
+    }
+}
+
+void sandbox_exec(const sandbox *sb, int slot, const char *cwd, const char *const *argv,
+                  const char *const *envp)
+{
+    if (!sb || sb->level == SANDBOX_NONE || !enter_namespaces(sb->level)) {
+        if (sb && sb->level != SANDBOX_NONE) {
+            dprintf(2, "racelab: cannot enter the sandbox: %s\n", strerror(errno));
+            _exit(127);
+        }
+        if (cwd && chdir(cwd) != 0)
+            _exit(127);
+        execve(argv[0], (char *const *)argv, (char *const *)envp);
+        dprintf(2, "racelab: cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    pid_t init = fork();
+    if (init < 0)
+        _exit(127);
+    if (init > 0)
+        end_like(wait_for(init));
+    /* pid 1 of the new namespace */
+    prepare_mounts(sb);
+    pid_t program = fork();
+    if (program < 0)
+        _exit(127);
+    if (program > 0)
+        end_like(wait_for(program));
+    become_slot_user(sb, slot);
+    if (cwd && chdir(cwd) != 0) {
+        dprintf(2, "racelab: cannot enter %s: %s\n", cwd, strerror(errno));
+        _exit(127);
+    }
+    execve(argv[0], (char *const *)argv, (char *const *)envp);
+    dprintf(2, "racelab: cannot run %s: %s\n", argv[0], strerror(errno));
+    _exit(127);
+}
+
+/* Tries a level in a throwaway child: true when a sandboxed /bin/true runs. */
+static bool level_works(sandbox_level level)
+{
+    sandbox probe = {.level = level};
+    pid_t pid = fork();
+    if (pid < 0)
+        return false;
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR);
+        dup2(null, 1);
+        dup2(null, 2);
+        const char *argv[] = {"/bin/true", NULL}, *envp[] = {NULL};
+        sandbox_exec(&probe, 0, "/", argv, envp);
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+void sandbox_detect(sandbox *sb)
+{
+    memset(sb, 0, sizeof *sb);
+    sb->memory_mb = SANDBOX_MEMORY_MB;
+    /* a range of 64 uids of its own, so two graders on one machine never
+     * share a user (and so a process limit) */
+    sb->uid_base = SANDBOX_UID_BASE + (uid_t)(getpid() % 100000) * 64;
+    const char *cap = getenv("RACELAB_SANDBOX");
+    sandbox_level most = SANDBOX_FULL;
+    if (cap && strcmp(cap, "none") == 0)
+        most = SANDBOX_NONE;
+    else if (cap && strcmp(cap, "namespaces") == 0)
+        most = SANDBOX_NAMESPACES;
+    if (most >= SANDBOX_FULL && geteuid() == 0 && level_works(SANDBOX_FULL))
+        sb->level = SANDBOX_FULL;
+    else if (most >= SANDBOX_NAMESPACES && level_works(SANDBOX_NAMESPACES))
+        sb->level = SANDBOX_NAMESPACES;
+}
+
+void sandbox_free(sandbox *sb)
+{
+    strlist_free(&sb->hide);
+    free(sb->keep);
+    memset(sb, 0, sizeof *sb);
+}

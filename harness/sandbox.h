@@ -1,0 +1,82 @@
+/*
+ * sandbox.h - the isolation of one trial, stronger than a process group:
+ *
+ *   - its own pid, network, mount, IPC and UTS namespaces: a fresh /proc
+ *     that shows only the trial's processes, no network but a downed
+ *     loopback, and a tiny init as pid 1; when the trial's program ends or
+ *     is killed, the init ends and the kernel kills every process left in
+ *     the namespace, including ones that escaped with setsid();
+ *   - folders hidden behind an empty read-only tmpfs (the project with its
+ *     solutions and hidden tests, the folder the result file goes to), and
+ *     a private, empty /tmp, /var/tmp and /dev/shm, into which only the
+ *     grader's own scratch folder is bound back, so nothing a trial writes
+ *     outlives it;
+ *   - as root, the program runs as an unprivileged uid of its own per
+ *     parallel slot (a range of 64 uids per racelab process), so RLIMIT_NPROC caps its
+ *     processes (a fork bomb stops there), it cannot write root's files, and
+ *     parallel trials cannot signal each other; not as root, the namespaces
+ *     are made inside a user namespace;
+ *   - a resident-memory cap, enforced by the runner, which sums the resident
+ *     size of the trial's processes (ThreadSanitizer reserves terabytes of
+ *     address space, so RLIMIT_AS cannot be used).
+ *
+ * sandbox_detect() finds out once, with a throwaway child, what this
+ * machine allows, and the trial gets the strongest of: namespaces and
+ * a dropped uid; namespaces only; process group and rlimits only. The
+ * report says which (sandbox_describe).
+ *
+ * Ownership: a sandbox owns its strings; release with sandbox_free().
+ */
+#ifndef RL_SANDBOX_H
+#define RL_SANDBOX_H
+
+#include "util.h"
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#define SANDBOX_UID_BASE 200000 /* uids of per-slot users start here */
+#define SANDBOX_NPROC 256       /* processes one trial's uid may have */
+#define SANDBOX_MEMORY_MB 2048  /* resident memory of one trial */
+
+typedef enum {
+    SANDBOX_NONE,       /* process group, session and rlimits only */
+    SANDBOX_NAMESPACES, /* + pid, net, mount, ipc, uts namespaces (a user namespace) */
+    SANDBOX_FULL,       /* + a per-slot unprivileged uid (as root) */
+} sandbox_level;
+
+typedef struct {
+    sandbox_level level;
+    strlist hide;            /* folders hidden from the trial */
+    char *keep;              /* the scratch folder, bound into the private /tmp */
+    uid_t uid_base;          /* first per-slot uid of this racelab process */
+    unsigned long memory_mb; /* resident memory cap, 0 for none */
+} sandbox;
+
+/* Finds the strongest level this machine allows (RACELAB_SANDBOX=none|
+ * namespaces|full caps it). */
+void sandbox_detect(sandbox *sb);
+
+/* Names the scratch folder the trials work in: it stays visible in their
+ * private /tmp. */
+void sandbox_keep(sandbox *sb, const char *scratch);
+
+/* Adds a folder to hide from trials (ignored when it does not exist). */
+void sandbox_hide(sandbox *sb, const char *path);
+
+/* One line for the report: "pid, network and mount namespaces, uid per
+ * trial, 2048 MB memory cap". Returns a new string. */
+char *sandbox_describe(const sandbox *sb);
+
+/* The uid a trial in this parallel slot runs as, or -1 when unchanged. */
+uid_t sandbox_uid(const sandbox *sb, int slot);
+
+/* In a forked child, after its limits are set: enters the sandbox and
+ * execs argv with envp in cwd. Never returns; on failure writes one line
+ * to stderr and exits 127. */
+void sandbox_exec(const sandbox *sb, int slot, const char *cwd, const char *const *argv,
+                  const char *const *envp) __attribute__((noreturn));
+
+void sandbox_free(sandbox *sb);
+
+#endif
