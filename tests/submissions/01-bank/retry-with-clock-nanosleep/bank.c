@@ -3,8 +3,8 @@
  * differently. A correct mutex solution whose refused withdrawals let go of
  * the lock, sleep 100 microseconds in case a deposit is on its way, and
  * check once more; the sleep is clock_nanosleep() instead of usleep(). The
- * lab forbids sleeping however it is spelled, but the probe only counts
- * sleep, usleep and nanosleep, so this sleep goes unseen (grader bug).
+ * lab forbids sleeping however it is spelled: the probe counts
+ * clock_nanosleep (and thrd_sleep) as sleeping too.
  */
 #include "bank.h"
 

@@ -6,8 +6,10 @@
  * The parent observes the right numbers, but no count is computed by a
  * worker or sent through a pipe, and no two workers ever counted at the
  * same time: the lab says the uses-processes and parallel checks exist to
- * take those marks from "a solution that computes everything in the parent
- * and makes up pids". The grader currently gives them (grader bug).
+ * take those marks from a parent that does the work. A known limit: the
+ * probe sees the right calls and children forked together, and the work is
+ * too small for CPU time to tell real workers from empty ones, so the
+ * grader gives those marks (see expect).
  */
 #include "primes.h"
 
