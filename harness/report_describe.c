@@ -75,14 +75,17 @@ static void headline(strbuf *sb, const tsan_finding *f)
     }
 }
 
-static void describe_access(strbuf *sb, const lab_result *lab, const tsan_access *a)
+static void describe_access(strbuf *sb, const lab_result *lab, const tsan_finding *f,
+                            const tsan_access *a)
 {
     char who[32];
     thread_name(who, sizeof who, a->thread);
     const tsan_frame *fr = report_student_frame(lab, a);
     const char *verb = a->is_write ? "write" : "read";
-    if (!a->what || !*a->what)
-        verb = "access";
+    if (f->kind == TSAN_LOCK_ORDER)
+        verb = "lock taken";
+    else if (f->kind != TSAN_DATA_RACE || !a->what || !*a->what)
+        verb = "call";
     sb_printf(sb, "  %s%s%s by %s", a->is_previous ? "earlier " : "", a->is_atomic ? "atomic " : "",
               verb, who);
     if (fr)
@@ -110,7 +113,7 @@ void report_describe_finding(strbuf *sb, const lab_result *lab, size_t i)
     sb_printf(sb, "\n  (seen in %u of %zu runs; first in run %u, seed %u)\n", s->trials,
               lab->ntrials, s->first_trial + 1, s->first_seed);
     for (size_t k = 0; k < f->naccesses && k < 4; k++)
-        describe_access(sb, lab, &f->accesses[k]);
+        describe_access(sb, lab, f, &f->accesses[k]);
     if (f->naccesses == 0 && f->summary) {
         char *clean = report_clean_text(f->summary, 400);
         sb_printf(sb, "  %s\n", clean);

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/personality.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -51,6 +52,8 @@ static void set_limit(int resource, rlim_t value)
 /* In the child: everything between fork and exec. Never returns. */
 static void child_exec(const run_spec *s, int out_fd, int slot_id)
 {
+    /* if racelab dies, so does every run it started */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     setsid();
     for (int sig = 1; sig < NSIG; sig++)
         signal(sig, SIG_DFL);
@@ -242,6 +245,46 @@ static int poll_timeout_ms(const slot *slots, int nslots)
     return ms;
 }
 
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+void run_stop_on_interrupt(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+bool run_interrupted(void)
+{
+    return interrupted != 0;
+}
+
+/* Kills and reaps every running slot (racelab itself is being stopped). */
+static void stop_all(slot *slots, int active, const run_spec *specs, run_outcome *outs)
+{
+    for (int i = 0; i < active; i++) {
+        kill(-slots[i].pid, SIGKILL);
+        kill(slots[i].pid, SIGKILL);
+        waitpid(slots[i].pid, &slots[i].wstatus, 0);
+        slots[i].exited = slots[i].timed_out = true;
+        if (slots[i].fd >= 0)
+            close(slots[i].fd);
+        slots[i].fd = -1;
+        slot_finish(&slots[i], &outs[slots[i].index]);
+        (void)specs;
+    }
+}
+
 rl_status run_all(const run_spec *specs, run_outcome *outs, size_t n, int jobs, rl_err *err)
 {
     if (jobs < 1)
@@ -253,6 +296,13 @@ rl_status run_all(const run_spec *specs, run_outcome *outs, size_t n, int jobs, 
     int active = 0;
     size_t next = 0;
     while (next < n || active > 0) {
+        if (interrupted) {
+            stop_all(slots, active, specs, outs);
+            free(slots);
+            free(pfds);
+            free(id_used);
+            return rl_fail(err, RL_ERR_INTERNAL, "racelab was interrupted");
+        }
         while (active < jobs && next < n) {
             slot *sl = &slots[active];
             int id = 0;

@@ -58,6 +58,13 @@ rl_status run_all(const run_spec *specs, run_outcome *outs, size_t n, int jobs, 
 
 void run_outcome_free(run_outcome *o);
 
+/* From now on, SIGINT, SIGTERM and SIGHUP make run_all kill every program
+ * it runs and return an error, so that racelab can clean up and stop. */
+void run_stop_on_interrupt(void);
+
+/* True once racelab was asked to stop. */
+bool run_interrupted(void);
+
 /* One line for an outcome: "exited with status 1", "killed by signal 11
  * (Segmentation fault)", "timed out after 10.0 s". Returns a new string. */
 char *run_outcome_describe(const run_outcome *o, double timeout);

@@ -196,7 +196,9 @@ void sandbox_exec(const sandbox *sb, int slot, const char *cwd, const char *cons
         _exit(127);
     if (init > 0)
         end_like(wait_for(init));
-    /* pid 1 of the new namespace */
+    /* pid 1 of the new namespace: it ends, and the namespace with it, when
+     * the runner's child above it does */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     prepare_mounts(sb);
     pid_t program = fork();
     if (program < 0)
@@ -204,6 +206,7 @@ void sandbox_exec(const sandbox *sb, int slot, const char *cwd, const char *cons
     if (program > 0)
         end_like(wait_for(program));
     become_slot_user(sb, slot);
+    prctl(PR_SET_PDEATHSIG, SIGKILL); /* a change of user clears it */
     if (cwd && chdir(cwd) != 0) {
         dprintf(2, "racelab: cannot enter %s: %s\n", cwd, strerror(errno));
         _exit(127);

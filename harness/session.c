@@ -4,6 +4,8 @@
  */
 #include "session.h"
 
+#include "run.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +62,7 @@ rl_status session_open(session *s, const cli_options *o, rl_err *err)
                        s->labs_root);
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     s->jobs = o->jobs > 0 ? o->jobs : (cores > 0 ? (int)cores : 1);
+    run_stop_on_interrupt();
     rl_status st = dir_make_temp("run", &s->scratch, err);
     if (st != RL_OK)
         return st;
