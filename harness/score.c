@@ -312,6 +312,16 @@ static void score_scaling(const lab_check *check, const scaling_result *s, check
             xasprintf("could not be measured: %s", s && s->error ? s->error : "no measurement ran");
         return;
     }
+    uint64_t locks = 0;
+    for (int i = 0; i < s->runs; i++)
+        locks += s->locks[i];
+    if (locks == 0) {
+        /* no evidence either way: a scaling check is about how the locks are cut */
+        out->failed_runs = out->runs;
+        out->summary = xstrdup("failed: your code took no lock, so how finely it locks could "
+                               "not be measured");
+        return;
+    }
     out->passed = s->median <= check->max_contention;
     out->score = out->passed ? check->points : 0;
     for (int i = 0; i < s->runs; i++)

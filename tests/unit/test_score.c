@@ -207,6 +207,48 @@ static void failed_lab_scores_every_check_zero(void **state)
     manifest_free(&m);
 }
 
+static void scaling_judges_the_median_contention(void **state)
+{
+    (void)state;
+    lab_manifest m = {0};
+    m.nchecks = 1;
+    m.checks = xcalloc(1, sizeof *m.checks);
+    m.checks[0].id = xstrdup("scaling");
+    m.checks[0].kind = CHECK_SCALING;
+    m.checks[0].points = 15;
+    m.checks[0].max_contention = 0.3;
+    scaling_result sc = {.measured = true, .runs = 3, .ratios = {0.1, 0.5, 0.2},
+                         .locks = {100, 100, 100}, .median = 0.2};
+    check_result r;
+    score_lab(&m, NULL, 0, &sc, &r);
+    assert_true(r.passed);
+    assert_true(r.score == 15);
+    assert_int_equal(r.failed_runs, 1); /* one run over the bound, the median under it */
+    assert_non_null(strstr(r.summary, "20% of lock calls"));
+    check_result_free(&r);
+    sc.median = 0.7;
+    score_lab(&m, NULL, 0, &sc, &r);
+    assert_false(r.passed);
+    assert_non_null(strstr(r.summary, "70%"));
+    assert_non_null(r.details);
+    check_result_free(&r);
+    /* no lock taken at all: nothing to measure, no points */
+    sc.median = 0;
+    sc.locks[0] = sc.locks[1] = sc.locks[2] = 0;
+    score_lab(&m, NULL, 0, &sc, &r);
+    assert_false(r.passed);
+    assert_non_null(strstr(r.summary, "took no lock"));
+    check_result_free(&r);
+    /* the measurement could not run */
+    scaling_result broken = {.runs = 3, .error = xstrdup("the uninstrumented (-O2) build failed")};
+    score_lab(&m, NULL, 0, &broken, &r);
+    assert_false(r.passed);
+    assert_non_null(strstr(r.summary, "-O2"));
+    check_result_free(&r);
+    scaling_result_free(&broken);
+    manifest_free(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -216,6 +258,7 @@ int main(void)
         cmocka_unit_test(silent_or_crashed_program_fails_with_reason),
         cmocka_unit_test(hidden_failures_keep_their_code_private),
         cmocka_unit_test(failed_lab_scores_every_check_zero),
+        cmocka_unit_test(scaling_judges_the_median_contention),
     };
     return cmocka_run_group_tests_name("score", tests, NULL, NULL);
 }
