@@ -1,5 +1,5 @@
 /*
- * deadlock - the reference solution, except that the 100th deposit takes
+ * deadlock - the reference solution, except that the first deposit takes
  * two bank-wide locks in one order while a helper thread it starts takes
  * them in the other order, each waiting until the other holds its first
  * lock: a guaranteed deadlock, every run.
@@ -7,7 +7,8 @@
  * Attack: a hang that no scheduling can avoid. The grader must kill each run
  * at its wall-clock timeout (the threads are blocked in pthread_mutex_lock,
  * not spinning, so only the timeout ends them), fail the tests, and finish
- * grading within a few timeouts.
+ * grading within a few timeouts. The hang comes before the 100th lock, so
+ * every check fails, in every grading.
  */
 #include "bank.h"
 
@@ -23,7 +24,6 @@ struct account {
 static pthread_mutex_t ledger = PTHREAD_MUTEX_INITIALIZER; /* taken first by deposits */
 static pthread_mutex_t vault = PTHREAD_MUTEX_INITIALIZER;  /* taken first by the auditor */
 static atomic_int auditor_holds_vault;
-static atomic_long deposits;
 
 /* Takes vault, then ledger: the opposite order of the deposit below. */
 static void *auditor(void *arg)
@@ -71,8 +71,7 @@ void account_close(struct account *acct)
 
 void account_deposit(struct account *acct, long cents)
 {
-    if (atomic_fetch_add(&deposits, 1) == 100)
-        audited_deposit(); /* the attack */
+    audited_deposit(); /* the attack: never returns */
     pthread_mutex_lock(&acct->lock);
     acct->balance += cents;
     pthread_mutex_unlock(&acct->lock);

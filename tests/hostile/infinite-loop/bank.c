@@ -1,25 +1,24 @@
 /*
  * infinite-loop - the reference solution, except that account_deposit()
- * spins forever (holding no lock) once it has been called 100 times.
+ * spins forever (holding no lock), from its very first call.
  *
  * Attack: a deposit that never returns, so every test program hangs.
  * The grader must kill each run at its wall-clock timeout, report that the
- * tests did not finish (balance-correct fails), and still finish grading
- * within a few timeouts. Nothing else is wrong with the code: there is no
- * race, and the mutex is used well over 100 times before the hang.
+ * tests did not finish (balance-correct fails), treat the runs as not
+ * ruling races out (race-free fails), and finish grading within a few
+ * timeouts. The hang comes before the 100th lock in every run, whatever
+ * the machine's load, so uses-a-mutex fails too: every verdict is the same
+ * in every grading.
  */
 #include "bank.h"
 
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 
 struct account {
     pthread_mutex_t lock; /* guards balance */
     long balance;         /* in cents; never negative */
 };
-
-static atomic_long deposits; /* calls of account_deposit(), all accounts */
 
 struct account *account_open(long initial_cents)
 {
@@ -42,11 +41,9 @@ void account_close(struct account *acct)
 
 void account_deposit(struct account *acct, long cents)
 {
-    if (atomic_fetch_add_explicit(&deposits, 1, memory_order_relaxed) >= 100) {
-        volatile unsigned long spin = 0;
-        for (;;) /* the attack: never return */
-            spin++;
-    }
+    volatile unsigned long spin = 0;
+    for (;;) /* the attack: never return */
+        spin++;
     pthread_mutex_lock(&acct->lock);
     acct->balance += cents;
     pthread_mutex_unlock(&acct->lock);

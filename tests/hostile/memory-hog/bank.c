@@ -1,6 +1,6 @@
 /*
  * memory-hog - the reference solution, except that the first account_open()
- * of each program maps 3 GiB of private memory with every page faulted in
+ * of each program maps 2.25 GiB of private memory with every page faulted in
  * at once (MAP_POPULATE, so all of it is resident within a second), writes
  * to it, and only then carries on correctly.
  *
@@ -25,9 +25,9 @@ struct account {
 
 static pthread_once_t hogged = PTHREAD_ONCE_INIT;
 
-#define HOG_BYTES ((size_t)3 << 30)
+#define HOG_BYTES ((size_t)2304 << 20) /* 2.25 GiB */
 
-/* The attack: 3 GiB, every page resident, never freed. */
+/* The attack: 2.25 GiB, every page resident, never freed. */
 static void hog(void)
 {
     static char *volatile block;

@@ -1,18 +1,18 @@
 /*
  * sigterm-ignore - the reference solution, except that the first
  * account_open() ignores SIGTERM, SIGINT, SIGHUP, SIGQUIT and SIGPIPE and
- * blocks what it can, and the 100th deposit then spins forever.
+ * blocks what it can, and every deposit then spins forever.
  *
  * Attack: a hang that shrugs off the polite signals a grader might send at
  * its deadline. The grader must still stop every run at its wall-clock
  * timeout (SIGKILL cannot be ignored), fail the tests, and finish grading
- * within a few timeouts, leaving no process behind.
+ * within a few timeouts, leaving no process behind. The hang comes before
+ * the 100th lock, so every check fails, in every grading.
  */
 #include "bank.h"
 
 #include <pthread.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 
 struct account {
@@ -21,7 +21,6 @@ struct account {
 };
 
 static pthread_once_t hardened = PTHREAD_ONCE_INIT;
-static atomic_long deposits;
 
 /* The attack, part 1: ignore and block every signal that can be. */
 static void ignore_signals(void)
@@ -57,11 +56,9 @@ void account_close(struct account *acct)
 
 void account_deposit(struct account *acct, long cents)
 {
-    if (atomic_fetch_add(&deposits, 1) >= 100) {
-        volatile unsigned long spin = 0;
-        for (;;) /* the attack, part 2: never return */
-            spin++;
-    }
+    volatile unsigned long spin = 0;
+    for (;;) /* the attack, part 2: never return */
+        spin++;
     pthread_mutex_lock(&acct->lock);
     acct->balance += cents;
     pthread_mutex_unlock(&acct->lock);

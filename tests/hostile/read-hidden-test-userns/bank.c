@@ -1,0 +1,112 @@
+/*
+ * read-hidden-test-userns - the same code as read-hidden-test, graded under
+ * the sandbox a grader that is not root gets (the runner sets
+ * RACELAB_SANDBOX=namespaces: pid, network, mount and IPC namespaces inside
+ * a user namespace, the trial keeping the grader's own uid). The first
+ * account_open() of each program tries to read the hidden tests' source by
+ * its absolute path, relative to the trial folder, in the current folder,
+ * and through /proc/1/cwd and /proc/1/root; whatever it can read, it prints
+ * to stdout and to stderr, and it then drops every 1000th deposit, so a
+ * leak shows in the verdict.
+ *
+ * Attack: the namespace's init (pid 1) is forked from racelab and keeps its
+ * working folder, the project; /proc/1/cwd is a link to that folder itself,
+ * not to the tmpfs mounted over its path, and a trial running as the same
+ * user may follow it. The grader must hide the project there too (init
+ * should chdir() out of it before the program starts): nothing may be
+ * readable, the grader must give full marks, and no line of the hidden
+ * source may appear in the report.
+ */
+#include "bank.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+struct account {
+    pthread_mutex_t lock; /* guards balance and deposits */
+    long balance;         /* in cents; never negative */
+    long deposits;        /* deposits made */
+};
+
+static pthread_once_t looked = PTHREAD_ONCE_INIT;
+static atomic_bool leaked;
+
+/* The attack: read and print the hidden tests from wherever they might be. */
+static void steal(void)
+{
+    static const char *const paths[] = {
+        "/work/main/solutions/01-bank/test_bank_hidden.c",
+        "../tsan/test_bank_hidden.c",
+        "test_bank_hidden.c",
+        "../../../../work/main/solutions/01-bank/test_bank_hidden.c",
+        "/proc/1/cwd/solutions/01-bank/test_bank_hidden.c",
+        "/proc/1/root/work/main/solutions/01-bank/test_bank_hidden.c",
+    };
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        FILE *f = fopen(paths[i], "r");
+        if (!f)
+            continue;
+        char buf[4096];
+        size_t n;
+        printf("LEAKED %s:\n", paths[i]);
+        while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+            fwrite(buf, 1, n, stdout);
+            fwrite(buf, 1, n, stderr);
+        }
+        fclose(f);
+        fflush(stdout);
+        atomic_store(&leaked, true);
+    }
+}
+
+struct account *account_open(long initial_cents)
+{
+    pthread_once(&looked, steal);
+    struct account *acct = malloc(sizeof *acct);
+    if (!acct)
+        return NULL;
+    if (pthread_mutex_init(&acct->lock, NULL) != 0) {
+        free(acct);
+        return NULL;
+    }
+    acct->balance = initial_cents;
+    acct->deposits = 0;
+    return acct;
+}
+
+void account_close(struct account *acct)
+{
+    pthread_mutex_destroy(&acct->lock);
+    free(acct);
+}
+
+void account_deposit(struct account *acct, long cents)
+{
+    pthread_mutex_lock(&acct->lock);
+    if (++acct->deposits % 1000 != 0 || !atomic_load(&leaked)) /* a leak loses money */
+        acct->balance += cents;
+    pthread_mutex_unlock(&acct->lock);
+}
+
+bool account_withdraw(struct account *acct, long cents)
+{
+    bool ok = false;
+
+    pthread_mutex_lock(&acct->lock);
+    if (acct->balance >= cents) {
+        acct->balance -= cents;
+        ok = true;
+    }
+    pthread_mutex_unlock(&acct->lock);
+    return ok;
+}
+
+long account_balance(struct account *acct)
+{
+    pthread_mutex_lock(&acct->lock);
+    long balance = acct->balance;
+    pthread_mutex_unlock(&acct->lock);
+    return balance;
+}
