@@ -11,11 +11,13 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define BUILD_LOG_CAP (64 * 1024)
 #define BUILD_TIMEOUT 120.0
 #define PROBE_OBJECT "racelab-probe.o"
+#define OWN_FILES ".racelab" /* the harness's files a build needs, copied in */
 #define RENAME_MAP "racelab-probe.syms"
 
 static const char *const tsan_flags[] = {"-fsanitize=thread", "-g", "-O1",
@@ -28,9 +30,32 @@ typedef struct {
     run_outcome out;
 } step;
 
+/* Copies what the build needs from the harness (the lab support header, the
+ * probe's source) into src/.racelab, so that the compiler, which runs in
+ * the sandbox with the project folder hidden, finds it there. */
+static rl_status copy_own_files(const build_env *env, const char *src, rl_err *err)
+{
+    char *own = path_join(src, OWN_FILES);
+    char *probe_dir = xstrdup(env->probe_source), *slash = strrchr(probe_dir, '/');
+    if (slash)
+        *slash = '\0';
+    const char *from_dirs[] = {env->support_dir, probe_dir, probe_dir};
+    const char *names[] = {"racelab_lab.h", "probe.h", "probe.c"};
+    rl_status st = dir_make(own, err);
+    for (size_t i = 0; st == RL_OK && i < 3; i++) {
+        char *from = path_join(from_dirs[i], names[i]), *to = path_join(own, names[i]);
+        st = file_copy(from, to, err);
+        free(from);
+        free(to);
+    }
+    free(probe_dir);
+    free(own);
+    return st;
+}
+
 /* Copies the lab's plain files, then the student's, then hidden tests. */
 static rl_status lay_out(const lab_manifest *lab, const strlist *student_paths, bool with_hidden,
-                         const char *src, build_result *out, rl_err *err)
+                         const char *src, const build_env *env, build_result *out, rl_err *err)
 {
     strlist names = {0};
     rl_status st = dir_list(lab->dir, &names, err);
@@ -58,6 +83,8 @@ static rl_status lay_out(const lab_manifest *lab, const strlist *student_paths, 
         free(from);
         free(to);
     }
+    if (st == RL_OK)
+        st = copy_own_files(env, src, err);
     if (st == RL_OK) {
         char *map = probe_rename_map(), *path = path_join(src, RENAME_MAP);
         st = file_write(path, map, strlen(map), err);
@@ -92,7 +119,7 @@ static void compiler_head(const lab_manifest *lab, const build_env *env, build_v
     strlist_push(argv, "-Wextra");
     strlist_push(argv, "-fdiagnostics-color=never");
     strlist_push(argv, "-I.");
-    strlist_push_owned(argv, xasprintf("-I%s", env->support_dir));
+    strlist_push(argv, "-I" OWN_FILES);
     strlist_split(argv, lab->cflags);
 }
 
@@ -103,8 +130,9 @@ static step *add_step(step **steps, size_t *n)
     return &(*steps)[(*n)++];
 }
 
-/* Runs every step of a round in the folder src, jobs at a time. */
-static rl_status run_round(step *steps, size_t n, const char *src, int jobs, rl_err *err)
+/* Runs every step of a round in the folder src, in the build's sandbox. */
+static rl_status run_round(step *steps, size_t n, const char *src, const build_env *env,
+                           rl_err *err)
 {
     static const char *const envp[] = {"PATH=/usr/local/bin:/usr/bin:/bin", "LC_ALL=C", NULL};
     run_spec *specs = xcalloc(n ? n : 1, sizeof *specs);
@@ -115,9 +143,10 @@ static rl_status run_round(step *steps, size_t n, const char *src, int jobs, rl_
                               .envp = envp,
                               .cwd = src,
                               .timeout = BUILD_TIMEOUT,
-                              .output_cap = BUILD_LOG_CAP};
+                              .output_cap = BUILD_LOG_CAP,
+                              .sandbox = env->sandbox};
     }
-    rl_status st = run_all(specs, outs, n, jobs, err);
+    rl_status st = run_all(specs, outs, n, env->jobs, err);
     for (size_t i = 0; i < n; i++)
         steps[i].out = outs[i];
     free(specs);
@@ -185,7 +214,7 @@ static rl_status compile_objects(const lab_manifest *lab, const build_env *env,
     strlist_split(&probe->argv, "-pthread -c");
     if (variant == BUILD_PLAIN)
         strlist_push(&probe->argv, "-DPROBE_NO_TSAN");
-    strlist_push(&probe->argv, env->probe_source);
+    strlist_push(&probe->argv, OWN_FILES "/probe.c");
     strlist_split(&probe->argv, "-o " PROBE_OBJECT);
     for (size_t i = 0; i < lab->student_files.n; i++) {
         const char *file = lab->student_files.items[i];
@@ -200,7 +229,7 @@ static rl_status compile_objects(const lab_manifest *lab, const build_env *env,
         strlist_push(&s->argv, object);
         strlist_push_owned(objects, object);
     }
-    rl_status st = run_round(steps, n, src, env->jobs, err);
+    rl_status st = run_round(steps, n, src, env, err);
     if (st == RL_OK && step_failed(&steps[0]))
         st = rl_fail(err, RL_ERR_INTERNAL, "the probe (%s) does not compile: %.*s",
                      env->probe_source, (int)strcspn(steps[0].out.output, "\n"),
@@ -211,10 +240,14 @@ static rl_status compile_objects(const lab_manifest *lab, const build_env *env,
     return st;
 }
 
-/* Round 2: route the student's primitives through the probe. */
+/* Round 2: route the student's primitives through the probe. objcopy is
+ * the harness's own tool, run unconfined: the objects may belong to several
+ * sandbox users (one per parallel compiler). */
 static rl_status rename_primitives(const build_env *env, const char *src, const strlist *objects,
                                    rl_err *err)
 {
+    build_env unconfined = *env;
+    unconfined.sandbox = NULL;
     step *steps = NULL;
     size_t n = 0;
     for (size_t i = 0; i < objects->n; i++) {
@@ -223,7 +256,7 @@ static rl_status rename_primitives(const build_env *env, const char *src, const 
         strlist_push(&s->argv, "--redefine-syms=" RENAME_MAP);
         strlist_push(&s->argv, objects->items[i]);
     }
-    rl_status st = run_round(steps, n, src, env->jobs, err);
+    rl_status st = run_round(steps, n, src, &unconfined, err);
     for (size_t i = 0; st == RL_OK && i < n; i++)
         if (step_failed(&steps[i]))
             st = rl_fail(err, RL_ERR_TOOLCHAIN,
@@ -265,11 +298,27 @@ static rl_status link_programs(const lab_manifest *lab, const build_env *env, bu
         strlist_push(&s->argv, "-o");
         strlist_push(&s->argv, out->programs[i].name);
     }
-    rl_status st = run_round(steps, n, out->src_dir, env->jobs, err);
+    rl_status st = run_round(steps, n, out->src_dir, env, err);
     if (st == RL_OK)
         out->ok = keep_log(steps, n, log);
     free_steps(steps, n);
     return st;
+}
+
+/* Hands everything the build made back to root and closes the folder, so
+ * that no trial (running as a sandbox user) can change a program that a
+ * later trial runs. */
+static void seal(const char *src)
+{
+    strlist names = {0};
+    if (geteuid() == 0 && dir_list(src, &names, NULL) == RL_OK)
+        for (size_t i = 0; i < names.n; i++) {
+            char *path = path_join(src, names.items[i]);
+            (void)!lchown(path, 0, 0);
+            free(path);
+        }
+    strlist_free(&names);
+    chmod(src, 0755);
 }
 
 rl_status build_lab(const lab_manifest *lab, const strlist *student_paths, bool with_hidden,
@@ -284,7 +333,8 @@ rl_status build_lab(const lab_manifest *lab, const strlist *student_paths, bool 
     sb_init(&log);
     rl_status st = dir_make(out->src_dir, err);
     if (st == RL_OK)
-        st = lay_out(lab, student_paths, with_hidden, out->src_dir, out, err);
+        st = lay_out(lab, student_paths, with_hidden, out->src_dir, env, out, err);
+    chmod(out->src_dir, 0777); /* the compiler runs as the sandbox's user */
     for (size_t i = 0; st == RL_OK && i < lab->tests.n; i++)
         add_program(out, out->src_dir, lab->tests.items[i], false);
     for (size_t i = 0;
@@ -304,6 +354,7 @@ rl_status build_lab(const lab_manifest *lab, const strlist *student_paths, bool 
         unlink(path);
         free(path);
     }
+    seal(out->src_dir);
     if (log.len > BUILD_LOG_CAP) {
         log.data[BUILD_LOG_CAP] = '\0';
         log.len = BUILD_LOG_CAP;

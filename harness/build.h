@@ -24,6 +24,7 @@
 
 #include "manifest.h"
 #include "rl.h"
+#include "sandbox.h"
 #include "toolchain.h"
 #include "util.h"
 
@@ -54,6 +55,7 @@ typedef struct {
     const char *probe_source; /* harness/probe/probe.c */
     int jobs;                 /* compilers run at once */
     bool without_probe;       /* leave the student's calls alone (to measure the probe's cost) */
+    const sandbox *sandbox;   /* where the compiler runs (NULL: unconfined) */
 } build_env;
 
 /* Builds lab with the given student files (absolute paths, in the order of

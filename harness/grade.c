@@ -204,7 +204,8 @@ void grade_lab(const grade_options *o, lab_manifest *lab, const strlist *student
     build_env env = {.tc = o->tc,
                      .support_dir = o->support_dir,
                      .probe_source = o->probe_source,
-                     .jobs = o->jobs};
+                     .jobs = o->jobs,
+                     .sandbox = o->sandbox};
     rl_status st = dir_make(work, &err);
     chmod(work, 0711);
     if (st == RL_OK)
