@@ -2,9 +2,11 @@
  * test_validate.c - every lab of the catalogue proves itself: `racelab
  * validate LAB` must pass (the starter fails every starter_fails check in
  * every run, the solution earns full marks in every run). One cmocka test
- * per lab, so each lab's verdict shows on its own line. VALIDATE_RUNS sets
- * the runs per lab (default 2, to keep the suite short; instructors run
- * `racelab validate` with its default of 10, or more).
+ * per lab, so each lab's verdict shows on its own line. VALIDATE_RUNS and
+ * VALIDATE_TRIALS set the runs per lab and the trials per grading (default
+ * 1 run of 4 trials, to keep the suite short: three labs' starters hang
+ * until their timeout in every trial; instructors run `racelab validate`
+ * with its default of 10 runs at each lab's own trial count).
  */
 #include "e2e.h"
 
@@ -20,8 +22,9 @@
 static void validate_one(void **state)
 {
     const char *lab = *state;
-    const char *runs = getenv("VALIDATE_RUNS");
-    const char *args[] = {"validate", lab, "--runs", runs && *runs ? runs : "2", "-v", NULL};
+    const char *runs = getenv("VALIDATE_RUNS"), *trials = getenv("VALIDATE_TRIALS");
+    const char *args[] = {"validate", lab, "--runs", runs && *runs ? runs : "1", "--trials",
+                          trials && *trials ? trials : "4", "-v", NULL};
     e2e_run r = e2e_racelab(args, NULL);
     if (r.status != 0)
         print_error("%s\n", r.output);
