@@ -53,7 +53,27 @@ static rl_status copy_own_files(const build_env *env, const char *src, rl_err *e
     return st;
 }
 
-/* Copies the lab's plain files, then the student's, then hidden tests. */
+/* Copies the hidden test programs in, once the student's objects are
+ * compiled: the student's code is never compiled beside them, so it cannot
+ * #include or .incbin them. */
+static rl_status add_hidden_tests(const lab_manifest *lab, const char *src, build_result *out,
+                                  rl_err *err)
+{
+    rl_status st = RL_OK;
+    for (size_t i = 0; st == RL_OK && i < lab->hidden_tests.n; i++) {
+        char *from = path_join(lab->solution_dir, lab->hidden_tests.items[i]);
+        char *to = path_join(src, lab->hidden_tests.items[i]);
+        if (path_is_regular(from))
+            st = file_copy(from, to, err);
+        else
+            out->hidden_missing = true;
+        free(from);
+        free(to);
+    }
+    return st;
+}
+
+/* Copies the lab's plain files, then the student's. */
 static rl_status lay_out(const lab_manifest *lab, const strlist *student_paths, bool with_hidden,
                          const char *src, const build_env *env, build_result *out, rl_err *err)
 {
@@ -71,16 +91,6 @@ static rl_status lay_out(const lab_manifest *lab, const strlist *student_paths, 
     for (size_t i = 0; st == RL_OK && i < student_paths->n; i++) {
         char *to = path_join(src, lab->student_files.items[i]);
         st = file_copy(student_paths->items[i], to, err);
-        free(to);
-    }
-    for (size_t i = 0; st == RL_OK && with_hidden && i < lab->hidden_tests.n; i++) {
-        char *from = path_join(lab->solution_dir, lab->hidden_tests.items[i]);
-        char *to = path_join(src, lab->hidden_tests.items[i]);
-        if (path_is_regular(from))
-            st = file_copy(from, to, err);
-        else
-            out->hidden_missing = true;
-        free(from);
         free(to);
     }
     if (st == RL_OK)
@@ -335,6 +345,11 @@ rl_status build_lab(const lab_manifest *lab, const strlist *student_paths, bool 
     if (st == RL_OK)
         st = lay_out(lab, student_paths, with_hidden, out->src_dir, env, out, err);
     chmod(out->src_dir, 0777); /* the compiler runs as the sandbox's user */
+    for (size_t i = 0; with_hidden && i < lab->hidden_tests.n; i++) {
+        char *from = path_join(lab->solution_dir, lab->hidden_tests.items[i]);
+        out->hidden_missing = out->hidden_missing || !path_is_regular(from);
+        free(from);
+    }
     for (size_t i = 0; st == RL_OK && i < lab->tests.n; i++)
         add_program(out, out->src_dir, lab->tests.items[i], false);
     for (size_t i = 0;
@@ -345,6 +360,8 @@ rl_status build_lab(const lab_manifest *lab, const strlist *student_paths, bool 
         st = compile_objects(lab, env, variant, out->src_dir, &objects, &log, &compiled, err);
     if (st == RL_OK && compiled && !env->without_probe)
         st = rename_primitives(env, out->src_dir, &objects, err);
+    if (st == RL_OK && compiled && with_hidden && !out->hidden_missing)
+        st = add_hidden_tests(lab, out->src_dir, out, err);
     if (st == RL_OK && compiled)
         st = link_programs(lab, env, variant, &objects, out, &log, err);
     /* the programs are built: the hidden tests' sources go, so that the

@@ -70,6 +70,8 @@ static void child_exec(const run_spec *s, int out_fd, int slot_id)
     set_limit(RLIMIT_FSIZE, s->file_size ? s->file_size : RUN_DEFAULT_FSIZE);
     set_limit(RLIMIT_NOFILE, RUN_OPEN_FILES);
     set_limit(RLIMIT_CORE, 0);
+    /* below racelab itself, so a fork bomb cannot starve the loop that stops it */
+    (void)!setpriority(PRIO_PROCESS, 0, 10);
     if (s->no_aslr)
         personality(ADDR_NO_RANDOMIZE);
     sandbox_exec(s->sandbox, slot_id, s->cwd, s->argv, s->envp);
@@ -206,14 +208,14 @@ static bool slot_step(slot *sl, const run_spec *s, run_outcome *o)
             sl->exited = true;
             /* the leader is gone: nothing it left behind may outlive it */
             kill(-sl->pid, SIGKILL);
-        } else if (over_memory(sl, s)) {
-            sl->out_of_memory = true;
+        } else if (now_seconds() >= sl->deadline) {
+            sl->timed_out = true;
             kill(-sl->pid, SIGKILL);
             kill(sl->pid, SIGKILL);
             waitpid(sl->pid, &sl->wstatus, 0);
             sl->exited = true;
-        } else if (now_seconds() >= sl->deadline) {
-            sl->timed_out = true;
+        } else if (over_memory(sl, s)) {
+            sl->out_of_memory = true;
             kill(-sl->pid, SIGKILL);
             kill(sl->pid, SIGKILL);
             waitpid(sl->pid, &sl->wstatus, 0);

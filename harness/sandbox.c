@@ -191,20 +191,39 @@ void sandbox_exec(const sandbox *sb, int slot, const char *cwd, const char *cons
         dprintf(2, "racelab: cannot run %s: %s\n", argv[0], strerror(errno));
         _exit(127);
     }
+    /* pid 1 cannot kill itself with a signal, so it sends the program's
+     * status up through a pipe, and this process ends the same way */
+    int status_pipe[2];
+    if (pipe2(status_pipe, O_CLOEXEC) != 0)
+        _exit(127);
     pid_t init = fork();
     if (init < 0)
         _exit(127);
-    if (init > 0)
-        end_like(wait_for(init));
+    if (init > 0) {
+        close(status_pipe[1]);
+        int init_status = wait_for(init), program_status;
+        if (read(status_pipe[0], &program_status, sizeof program_status) ==
+            (ssize_t)sizeof program_status)
+            end_like(program_status);
+        end_like(init_status);
+    }
+    close(status_pipe[0]);
     /* pid 1 of the new namespace: it ends, and the namespace with it, when
      * the runner's child above it does */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     prepare_mounts(sb);
+    /* leave racelab's own folder: /proc/1/cwd must not lead into the project */
+    if (chdir("/") != 0)
+        _exit(127);
     pid_t program = fork();
     if (program < 0)
         _exit(127);
-    if (program > 0)
-        end_like(wait_for(program));
+    if (program > 0) {
+        int status = wait_for(program);
+        (void)!write(status_pipe[1], &status, sizeof status);
+        end_like(status);
+    }
+    close(status_pipe[1]);
     become_slot_user(sb, slot);
     prctl(PR_SET_PDEATHSIG, SIGKILL); /* a change of user clears it */
     if (cwd && chdir(cwd) != 0) {

@@ -154,6 +154,15 @@ static bool race_free_holds(const lab_check *check, const trial_result *t, strbu
     }
     if (counted > 3)
         sb_printf(why, "... and %u more\n", counted - 3);
+    /* ThreadSanitizer's exit status says it reported problems: with no
+     * report left to read, someone removed its log */
+    for (size_t r = 0; r < t->nruns && counted == 0 && t->findings.n == 0; r++)
+        if (t->runs[r].run.end == RUN_EXITED &&
+            t->runs[r].run.exit_code == ANALYSE_TSAN_EXIT_CODE && !t->runs[r].crashed) {
+            sb_printf(why, "%s ended with ThreadSanitizer's status, but its report is gone\n",
+                      t->runs[r].hidden ? "a hidden test program" : t->runs[r].name);
+            counted++;
+        }
     if (t->findings.unparsed && check->kinds.n == 0) {
         sb_printf(why, "ThreadSanitizer wrote %u report(s) that could not be read whole\n",
                   t->findings.unparsed);

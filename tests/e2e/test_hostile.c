@@ -11,6 +11,9 @@
  *   state graded|build-failed|not-submitted|error
  *   exit N                              racelab's exit status
  *   max-seconds N                       bound on the whole `racelab grade`
+ *   max-run-seconds N                   bound on every run of a test program
+ *                                       (the report's trials[].programs[]
+ *                                       .seconds): the deadline is kept
  *   timeout N                           passed to racelab as --timeout N
  *   output-contains TEXT                must appear in a check's summary or
  *                                       details, the notes, the lab's
@@ -72,6 +75,7 @@ typedef enum {
     EXP_STATE,
     EXP_EXIT,
     EXP_MAX_SECONDS,
+    EXP_MAX_RUN_SECONDS,
     EXP_TIMEOUT,
     EXP_CONTAINS,
     EXP_LACKS,
@@ -120,9 +124,16 @@ static const struct {
     const char *word;
     exp_kind kind;
 } directives[] = {
-    {"state", EXP_STATE},     {"exit", EXP_EXIT},         {"max-seconds", EXP_MAX_SECONDS},
-    {"timeout", EXP_TIMEOUT}, {"output-contains", EXP_CONTAINS}, {"report-lacks", EXP_LACKS},
-    {"absent", EXP_ABSENT},   {"listen", EXP_LISTEN},     {"env", EXP_ENV},
+    {"state", EXP_STATE},
+    {"exit", EXP_EXIT},
+    {"max-seconds", EXP_MAX_SECONDS},
+    {"max-run-seconds", EXP_MAX_RUN_SECONDS},
+    {"timeout", EXP_TIMEOUT},
+    {"output-contains", EXP_CONTAINS},
+    {"report-lacks", EXP_LACKS},
+    {"absent", EXP_ABSENT},
+    {"listen", EXP_LISTEN},
+    {"env", EXP_ENV},
 };
 
 static int read_expect(const char *dir, exp_line *lines)
@@ -247,8 +258,8 @@ static int processes_of_uids(unsigned lo, unsigned hi, char *out, size_t cap)
         if (uid >= (long)lo && uid < (long)hi) {
             count++;
             if (used + 80 < cap)
-                used += (size_t)snprintf(out + used, cap - used, " %s(uid %ld, %s)", e->d_name,
-                                         uid, comm);
+                used += (size_t)snprintf(out + used, cap - used, " %s(uid %ld, %s)", e->d_name, uid,
+                                         comm);
         }
     }
     closedir(d);
@@ -295,8 +306,8 @@ static bool report_says(json_t *root, json_t *lab, const char *text)
         return true;
     if (!lab)
         return false;
-    if (array_has(json_object_get(lab, "notes"), text) ||
-        strstr(json_text(lab, "message"), text) || strstr(json_text(lab, "build_log"), text))
+    if (array_has(json_object_get(lab, "notes"), text) || strstr(json_text(lab, "message"), text) ||
+        strstr(json_text(lab, "build_log"), text))
         return true;
     size_t i;
     json_t *check;
@@ -353,6 +364,29 @@ static char *slurp(const char *path)
     if (buf)
         buf[len] = '\0';
     return buf;
+}
+
+/* The longest run of any test program in any trial, and which it was. */
+static double longest_run(json_t *lab, char *which, size_t cap)
+{
+    double most = 0;
+    size_t t, p;
+    json_t *trial, *prog;
+    snprintf(which, cap, "none");
+    json_array_foreach(json_object_get(lab, "trials"), t, trial)
+    {
+        json_array_foreach(json_object_get(trial, "programs"), p, prog)
+        {
+            double s = json_number_value(json_object_get(prog, "seconds"));
+            if (s > most) {
+                most = s;
+                snprintf(which, cap, "%s in trial %lld, which %s", json_text(prog, "name"),
+                         (long long)json_integer_value(json_object_get(trial, "trial")),
+                         json_text(prog, "end"));
+            }
+        }
+    }
+    return most;
 }
 
 /* ---- one case ---- */
@@ -416,7 +450,7 @@ static void case_is_graded_correctly(void **state)
     char *tmp = e2e_tempdir();
     char out[1024];
     snprintf(out, sizeof out, "%s/r.json", tmp);
-    const char *fixed[] = {"grade", "--submission", c->dir, "--lab",   LAB, "--format",
+    const char *fixed[] = {"grade", "--submission", c->dir, "--lab",    LAB,   "--format",
                            "json",  "--output",     out,    "--trials", TRIALS};
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         args[na++] = fixed[i];
@@ -475,6 +509,13 @@ static void case_is_graded_correctly(void **state)
             if (seconds > atof(e->text))
                 mismatch(&t, e, "grading took %.1f s, more than %s s", seconds, e->text);
             break;
+        case EXP_MAX_RUN_SECONDS: {
+            char which[256];
+            double most = lab ? longest_run(lab, which, sizeof which) : 0;
+            if (most > atof(e->text))
+                mismatch(&t, e, "a run took %.2f s (%s), more than %s s", most, which, e->text);
+            break;
+        }
         case EXP_CONTAINS:
             if (root && !report_says(root, lab, e->text))
                 mismatch(&t, e, "the report does not say \"%s\"", e->text);

@@ -5,8 +5,8 @@
  * redefined as comma expressions, so that every assertion and every
  * failure message of the hidden tests becomes a compiler warning
  * ("left operand of comma operator has no effect") that quotes the line.
- * The build still succeeds, and the grader puts the compiler's warnings in
- * the report's build log.
+ * If the include is found, the build succeeds, and the grader puts the
+ * compiler's warnings in the report's build log.
  *
  * Attack: make the compiler print the hidden tests, without knowing where
  * the grader keeps them. The build lays the hidden test's source out in

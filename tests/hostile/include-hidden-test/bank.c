@@ -5,14 +5,14 @@
  * redefined as comma expressions, so that every assertion and every
  * failure message of the hidden tests becomes a compiler warning
  * ("left operand of comma operator has no effect") that quotes the line.
- * The build still succeeds, and the grader puts the compiler's warnings in
- * the report's build log.
+ * If the include is found, the build succeeds, and the grader puts the
+ * compiler's warnings in the report's build log.
  *
- * Attack: make the compiler print the hidden tests. The compiler runs
- * outside the trial sandbox and can read solutions/; the grader must
- * refuse: the include must fail (file not found), so the build fails and
- * every check scores 0, and no line of the hidden tests may appear in the
- * report.
+ * Attack: make the compiler print the hidden tests. A compiler running
+ * outside the sandbox can read solutions/ (racelab's did, until it was
+ * moved into the sandbox); the grader must refuse: the include must fail
+ * (file not found), so the build fails and every check scores 0, and no
+ * line of the hidden tests may appear in the report.
  */
 #include "bank.h"
 

@@ -66,8 +66,9 @@ static bool dns_answers(void)
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(53)};
     inet_pton(AF_INET, "1.1.1.1", &a.sin_addr);
     /* a query for example.com, type A */
-    static const unsigned char q[] = {0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 7, 'e', 'x', 'a',
-                                      'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0, 0, 1, 0, 1};
+    static const unsigned char q[] = {0x12, 0x34, 1,   0,   0,   1,   0,   0,   0,   0,
+                                      0,    0,    7,   'e', 'x', 'a', 'm', 'p', 'l', 'e',
+                                      3,    'c',  'o', 'm', 0,   0,   1,   0,   1};
     bool ok = false;
     if (sendto(s, q, sizeof q, 0, (struct sockaddr *)&a, sizeof a) == (ssize_t)sizeof q) {
         struct pollfd p = {.fd = s, .events = POLLIN};
@@ -84,8 +85,11 @@ static void phone_home(void)
     static const struct {
         const char *ip;
         int port;
-    } targets[] = {{"127.0.0.1", 47011}, {"127.0.0.1", 22}, {"127.0.0.1", 80},
-                   {"1.1.1.1", 53},      {"1.1.1.1", 80}};
+    } targets[] = {{"127.0.0.1", 47011},
+                   {"127.0.0.1", 22},
+                   {"127.0.0.1", 80},
+                   {"1.1.1.1", 53},
+                   {"1.1.1.1", 80}};
     for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++)
         if (tcp_connects(targets[i].ip, targets[i].port))
             breach(targets[i].ip);

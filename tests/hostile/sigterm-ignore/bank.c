@@ -25,8 +25,8 @@ static pthread_once_t hardened = PTHREAD_ONCE_INIT;
 /* The attack, part 1: ignore and block every signal that can be. */
 static void ignore_signals(void)
 {
-    static const int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGPIPE, SIGUSR1, SIGUSR2,
-                               SIGALRM};
+    static const int sigs[] = {SIGTERM, SIGINT,  SIGHUP,  SIGQUIT,
+                               SIGPIPE, SIGUSR1, SIGUSR2, SIGALRM};
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
         signal(sigs[i], SIG_IGN);
     sigset_t all;
