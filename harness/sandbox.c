@@ -41,10 +41,10 @@ uid_t sandbox_uid(const sandbox *sb, int slot)
     return sb && sb->level == SANDBOX_FULL ? sb->uid_base + (uid_t)slot : (uid_t)-1;
 }
 
-void sandbox_keep(sandbox *sb, const char *scratch)
+void sandbox_keep(sandbox *sb, const char *path)
 {
-    free(sb->keep);
-    sb->keep = xstrdup(scratch);
+    if (path && !strlist_contains(&sb->keep, path))
+        strlist_push(&sb->keep, path);
 }
 
 /* mkdir -p, for the scratch folder's path inside the private /tmp. */
@@ -65,17 +65,22 @@ static void make_path(const char *path)
  * before /tmp is covered) is bound back at its own path. */
 static void private_temp_folders(const sandbox *sb)
 {
-    int keep = sb->keep ? open(sb->keep, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+    int keep[16];
+    size_t n = sb->keep.n < 16 ? sb->keep.n : 16;
+    for (size_t i = 0; i < n; i++)
+        keep[i] = open(sb->keep.items[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
     static const char *const temps[] = {"/tmp", "/var/tmp", "/dev/shm"};
     for (size_t i = 0; i < 3; i++)
         if (path_is_dir(temps[i]))
             mount("tmpfs", temps[i], "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=1777");
-    if (keep >= 0) {
+    for (size_t i = 0; i < n; i++) {
+        if (keep[i] < 0)
+            continue;
         char from[64];
-        snprintf(from, sizeof from, "/proc/self/fd/%d", keep);
-        make_path(sb->keep);
-        mount(from, sb->keep, NULL, MS_BIND | MS_REC, NULL);
-        close(keep);
+        snprintf(from, sizeof from, "/proc/self/fd/%d", keep[i]);
+        make_path(sb->keep.items[i]);
+        mount(from, sb->keep.items[i], NULL, MS_BIND | MS_REC, NULL);
+        close(keep[i]);
     }
 }
 
@@ -277,6 +282,6 @@ void sandbox_detect(sandbox *sb)
 void sandbox_free(sandbox *sb)
 {
     strlist_free(&sb->hide);
-    free(sb->keep);
+    strlist_free(&sb->keep);
     memset(sb, 0, sizeof *sb);
 }

@@ -48,7 +48,7 @@ typedef enum {
 typedef struct {
     sandbox_level level;
     strlist hide;            /* folders hidden from the trial */
-    char *keep;              /* the scratch folder, bound into the private /tmp */
+    strlist keep;            /* folders bound back into the private /tmp */
     uid_t uid_base;          /* first per-slot uid of this racelab process */
     unsigned long memory_mb; /* resident memory cap, 0 for none */
 } sandbox;
@@ -57,9 +57,9 @@ typedef struct {
  * namespaces|full caps it). */
 void sandbox_detect(sandbox *sb);
 
-/* Names the scratch folder the trials work in: it stays visible in their
- * private /tmp. */
-void sandbox_keep(sandbox *sb, const char *scratch);
+/* Names a folder that stays visible in the private /tmp (the scratch folder
+ * the trials work in; the compiler's folder, if it lives in /tmp). */
+void sandbox_keep(sandbox *sb, const char *path);
 
 /* Adds a folder to hide from trials (ignored when it does not exist). */
 void sandbox_hide(sandbox *sb, const char *path);

@@ -101,7 +101,18 @@ rl_status session_toolchain(session *s, rl_err *err)
 {
     if (s->tc.cc)
         return RL_OK;
-    return toolchain_check(s->scratch, &s->tc, err);
+    rl_status st = toolchain_check(s->scratch, &s->tc, err);
+    /* the sandboxed compiler must still find itself in a private /tmp */
+    for (const char *tool = s->tc.cc; st == RL_OK && tool;
+         tool = tool == s->tc.cc ? s->tc.objcopy : NULL) {
+        char *dir = xstrdup(tool), *slash = strrchr(dir, '/');
+        if (slash && slash != dir) {
+            *slash = '\0';
+            sandbox_keep(&s->sandbox, dir);
+        }
+        free(dir);
+    }
+    return st;
 }
 
 grade_options session_grade_options(const session *s, const cli_options *o)

@@ -50,6 +50,7 @@ static char *make_fake(const char *dir, const char *mode)
     if (asprintf(&path, "%s/fakecc", dir) < 0)
         abort();
     chmod(path, 0755);
+    chmod(dir, 0755); /* the sandboxed compiler runs as an unprivileged user */
     free(text);
     free(script);
     return path;
@@ -78,6 +79,8 @@ static void runtime_needing_aslr_off_runs_that_way(void **state)
     const char *args[] = {"grade", "--submission", "solutions/01-bank", "--lab", "01-bank",
                           "--trials", "2", NULL};
     e2e_run r = e2e_racelab(args, env);
+    if (r.status != 0 || !strstr(r.output, "Total: 100/100"))
+        print_error("%s\n", r.output);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.output, "address randomisation"));
     assert_non_null(strstr(r.output, "Total: 100/100"));
@@ -104,7 +107,7 @@ static void broken_sanitizer_still_writes_complete_result(void **state)
     json_t *root = e2e_json_file(out);
     assert_non_null(root);
     json_t *tests = json_object_get(root, "tests");
-    assert_int_equal(json_array_size(tests), 2);
+    assert_true(json_array_size(tests) >= 3); /* every check of 01-bank, scored */
     assert_string_equal(json_string_value(json_object_get(json_array_get(tests, 0), "status")),
                         "failed");
     assert_non_null(strstr(
