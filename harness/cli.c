@@ -7,6 +7,7 @@
 
 #include "grade.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -148,6 +149,21 @@ rl_status cli_parse(int argc, char **argv, unsigned allowed, cli_options *o, rl_
     if (st != RL_OK)
         cli_options_free(o);
     return st;
+}
+
+int cli_start(int argc, char **argv, unsigned allowed, const char *usage, cli_options *o)
+{
+    rl_err err = {{0}};
+    if (cli_parse(argc, argv, allowed, o, &err) != RL_OK) {
+        fprintf(stderr, "racelab: %s\n", err.msg);
+        return 2;
+    }
+    if (o->help) {
+        fputs(usage, stdout);
+        cli_options_free(o);
+        return 0;
+    }
+    return -1;
 }
 
 void cli_options_free(cli_options *o)

@@ -41,4 +41,10 @@ rl_status cli_parse(int argc, char **argv, unsigned allowed, cli_options *out, r
 
 void cli_options_free(cli_options *o);
 
+/* Every subcommand's start: parses argv into o, or says why not (one line,
+ * exit status 2), or prints usage for --help (exit status 0). Returns -1
+ * when the subcommand should go on (o is then the caller's to free), else
+ * the exit status to return (o already freed). */
+int cli_start(int argc, char **argv, unsigned allowed, const char *usage, cli_options *o);
+
 #endif

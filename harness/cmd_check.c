@@ -76,16 +76,10 @@ static rl_status load_labs(const session *s, const strlist *names, lab_manifest 
 int cmd_check(int argc, char **argv)
 {
     cli_options o;
+    int rc0 = cli_start(argc, argv, CLI_LABS_POSITIONAL | CLI_RUN_FLAGS, usage, &o);
+    if (rc0 >= 0)
+        return rc0;
     rl_err err = {{0}};
-    if (cli_parse(argc, argv, CLI_LABS_POSITIONAL | CLI_RUN_FLAGS, &o, &err) != RL_OK) {
-        fprintf(stderr, "racelab: %s\n", err.msg);
-        return 2;
-    }
-    if (o.help) {
-        fputs(usage, stdout);
-        cli_options_free(&o);
-        return 0;
-    }
     session s;
     lab_manifest *labs = NULL;
     size_t n = 0;

@@ -14,16 +14,10 @@ static const char usage[] = "usage: racelab list\n"
 int cmd_list(int argc, char **argv)
 {
     cli_options o;
+    int rc0 = cli_start(argc, argv, 0, usage, &o);
+    if (rc0 >= 0)
+        return rc0;
     rl_err err = {{0}};
-    if (cli_parse(argc, argv, 0, &o, &err) != RL_OK) {
-        fprintf(stderr, "racelab: %s\n", err.msg);
-        return 2;
-    }
-    if (o.help) {
-        fputs(usage, stdout);
-        cli_options_free(&o);
-        return 0;
-    }
     session s;
     strlist ids = {0};
     int rc = 0;

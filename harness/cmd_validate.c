@@ -154,16 +154,10 @@ int cmd_validate(int argc, char **argv)
     if (parse_runs(&argc, argv, &runs) != 0)
         return 2;
     cli_options o;
+    int rc0 = cli_start(argc, argv, CLI_LABS_POSITIONAL | CLI_RUN_FLAGS, usage, &o);
+    if (rc0 >= 0)
+        return rc0;
     rl_err err = {{0}};
-    if (cli_parse(argc, argv, CLI_LABS_POSITIONAL | CLI_RUN_FLAGS, &o, &err) != RL_OK) {
-        fprintf(stderr, "racelab: %s\n", err.msg);
-        return 2;
-    }
-    if (o.help) {
-        fputs(usage, stdout);
-        cli_options_free(&o);
-        return 0;
-    }
     session s;
     strlist ids = {0};
     int rc = 0;

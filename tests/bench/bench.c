@@ -14,7 +14,8 @@
  * single trials that catch the starter under each schedule-noise mode (none,
  * yield, sleep, pin to one CPU): how much noise raises detection per trial.
  *
- * Usage: bench [REPEAT] (default 5), from the project root.
+ * Usage: bench [REPEAT] (default 5), from the project root; BENCH_LABS="01-bank
+ * 05-tickets" measures only those labs.
  */
 #include "build.h"
 #include "grade.h"
@@ -201,6 +202,17 @@ int main(int argc, char **argv)
         session_toolchain(&s, &err) != RL_OK) {
         fprintf(stderr, "bench: %s\n", err.msg);
         return 1;
+    }
+    const char *only = getenv("BENCH_LABS");
+    if (only && *only) {
+        strlist keep = {0}, wanted = {0};
+        strlist_split(&wanted, only);
+        for (size_t i = 0; i < ids.n; i++)
+            if (strlist_contains(&wanted, ids.items[i]))
+                strlist_push(&keep, ids.items[i]);
+        strlist_free(&ids);
+        strlist_free(&wanted);
+        ids = keep;
     }
     printf("racelab bench: %s, %d cores, median of %d gradings per row\n", s.tc.version, s.jobs,
            repeat);
