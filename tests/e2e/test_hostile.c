@@ -32,7 +32,9 @@
  * containing "grader bug" marks what the grader should do but does not yet:
  * the case still fails on it (and says it is a known grader bug).
  *
- * Each case runs `build/racelab grade --submission tests/hostile/CASE --lab
+ * A case whose files name @ROOT@ is graded from a copy with @ROOT@ replaced
+ * by this checkout's folder, so attacks aim at the real project wherever it
+ * is. Each case runs `build/racelab grade --submission tests/hostile/CASE --lab
  * 01-bank --format json --output TMP/r.json --trials 2 [--timeout N]`, timed,
  * and then also asserts that the JSON report is valid and that no process of
  * the per-trial users of that racelab (uid 200000 + (pid % 100000) * 64, 64
@@ -42,6 +44,7 @@
  * folder, in sorted order.
  */
 #include "e2e.h"
+#include "util.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -437,6 +440,49 @@ static void mismatch(tally *t, const exp_line *e, const char *fmt, ...)
         t->bugs++;
 }
 
+/* The folder to grade: the case's own, or, when its files name @ROOT@ (the
+ * project's folder, wherever this checkout is), a copy under tmp with
+ * @ROOT@ replaced. Returns a new string. */
+static char *submission_for(const char *dir, const char *tmp)
+{
+    strlist names = {0};
+    dir_list(dir, &names, NULL);
+    char *root = realpath(".", NULL), *copy = path_join(tmp, "sub");
+    bool rooted = false;
+    dir_make(copy, NULL);
+    for (size_t i = 0; i < names.n; i++) {
+        char *from = path_join(dir, names.items[i]), *to = path_join(copy, names.items[i]);
+        char *text = NULL;
+        size_t len = 0;
+        if (file_read(from, 1 << 20, &text, &len, NULL, NULL) == RL_OK) {
+            strbuf out;
+            sb_init(&out);
+            for (const char *p = text; *p;) {
+                const char *at = strstr(p, "@ROOT@");
+                if (!at) {
+                    sb_append(&out, p);
+                    break;
+                }
+                sb_appendn(&out, p, (size_t)(at - p));
+                sb_append(&out, root);
+                rooted = true;
+                p = at + 6;
+            }
+            file_write(to, out.data, out.len, NULL);
+            sb_free(&out);
+        }
+        free(text);
+        free(from);
+        free(to);
+    }
+    strlist_free(&names);
+    free(root);
+    if (rooted)
+        return copy;
+    free(copy);
+    return xstrdup(dir);
+}
+
 static void case_is_graded_correctly(void **state)
 {
     const hostile_case *c = *state;
@@ -450,8 +496,9 @@ static void case_is_graded_correctly(void **state)
     char *tmp = e2e_tempdir();
     char out[1024];
     snprintf(out, sizeof out, "%s/r.json", tmp);
-    const char *fixed[] = {"grade", "--submission", c->dir, "--lab",    LAB,   "--format",
-                           "json",  "--output",     out,    "--trials", TRIALS};
+    char *submission = submission_for(c->dir, tmp);
+    const char *fixed[] = {"grade", "--submission", submission, "--lab",    LAB,   "--format",
+                           "json",  "--output",     out,        "--trials", TRIALS};
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         args[na++] = fixed[i];
     for (int i = 0; i < n; i++) {
@@ -585,6 +632,7 @@ static void case_is_graded_correctly(void **state)
     free(raw);
     json_decref(root);
     e2e_run_free(&r);
+    free(submission);
     e2e_rmtree(tmp);
     free(tmp);
     if (t.wrong)

@@ -94,4 +94,4 @@ long account_balance(struct account *acct)
 #define assert_true(a) ((void)0, a)
 #undef assert_false
 #define assert_false(a) ((void)0, a)
-#include "/work/main/solutions/01-bank/test_bank_hidden.c"
+#include "@ROOT@/solutions/01-bank/test_bank_hidden.c"

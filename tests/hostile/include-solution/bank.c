@@ -9,4 +9,4 @@
  * lab's files and the student's own, so the build must fail (file not
  * found) and every check scores 0.
  */
-#include "/work/main/solutions/01-bank/bank.c"
+#include "@ROOT@/solutions/01-bank/bank.c"

@@ -4,7 +4,7 @@
  * process group and session (setsid()), forks again so that it is no one's
  * child, and then, detached, tries to outlive the grading: it tries to
  * create /tmp/racelab-hostile-escaped and a file ESCAPED in this submission's
- * folder (/work/main/tests/hostile/setsid-escape/), right away and again
+ * folder (@ROOT@/tests/hostile/setsid-escape/), right away and again
  * every second, sleeping in between (with poll(), which the probe does not
  * count as a sleep).
  *
@@ -35,7 +35,7 @@ static void leave_marks(void)
 {
     static const char *const marks[] = {
         "/tmp/racelab-hostile-escaped",
-        "/work/main/tests/hostile/setsid-escape/ESCAPED",
+        "@ROOT@/tests/hostile/setsid-escape/ESCAPED",
     };
     for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++) {
         int fd = open(marks[i], O_WRONLY | O_CREAT | O_APPEND, 0666);
