@@ -17,6 +17,8 @@
 #define BUILD_LOG_CAP (64 * 1024)
 #define BUILD_TIMEOUT 120.0
 #define PROBE_OBJECT "racelab-probe.o"
+#define SCHEDULE_OBJECT "racelab-probe-schedule.o"
+#define PROBE_STEPS 2        /* the first steps of round 1 build the probe */
 #define OWN_FILES ".racelab" /* the harness's files a build needs, copied in */
 #define RENAME_MAP "racelab-probe.syms"
 
@@ -28,6 +30,7 @@ static const char *const plain_flags[] = {"-O2", "-g", NULL};
 typedef struct {
     strlist argv;
     run_outcome out;
+    bool secret; /* builds a hidden test: its messages would show the test's code */
 } step;
 
 /* Copies what the build needs from the harness (the lab support header, the
@@ -39,10 +42,11 @@ static rl_status copy_own_files(const build_env *env, const char *src, rl_err *e
     char *probe_dir = xstrdup(env->probe_source), *slash = strrchr(probe_dir, '/');
     if (slash)
         *slash = '\0';
-    const char *from_dirs[] = {env->support_dir, probe_dir, probe_dir};
-    const char *names[] = {"racelab_lab.h", "probe.h", "probe.c"};
+    const char *from_dirs[] = {env->support_dir, probe_dir, probe_dir, probe_dir, probe_dir};
+    const char *names[] = {"racelab_lab.h", "probe.h", "probe.c", "probe_schedule.h",
+                           "probe_schedule.c"};
     rl_status st = dir_make(own, err);
-    for (size_t i = 0; st == RL_OK && i < 3; i++) {
+    for (size_t i = 0; st == RL_OK && i < sizeof names / sizeof names[0]; i++) {
         char *from = path_join(from_dirs[i], names[i]), *to = path_join(own, names[i]);
         st = file_copy(from, to, err);
         free(from);
@@ -187,7 +191,13 @@ static bool keep_log(const step *steps, size_t n, strbuf *log)
         sb_free(log);
         sb_init(log);
     }
-    if (shown) {
+    if (shown && shown->secret) {
+        if (shown == failed)
+            sb_append(log, "racelab: a hidden test program does not build with your code (its "
+                           "messages are not shown, as they would show the hidden test): keep "
+                           "every function of the lab's header, with the same name and "
+                           "signature\n");
+    } else if (shown) {
         sb_append(log, shown->out.output);
         if (shown->out.end == RUN_TIMED_OUT)
             sb_append(log, "racelab: the compiler did not finish in time\n");
@@ -226,6 +236,12 @@ static rl_status compile_objects(const lab_manifest *lab, const build_env *env,
         strlist_push(&probe->argv, "-DPROBE_NO_TSAN");
     strlist_push(&probe->argv, OWN_FILES "/probe.c");
     strlist_split(&probe->argv, "-o " PROBE_OBJECT);
+    /* its scheduler never is: TSan must not see it hand the turn between
+     * threads (see probe_schedule.h) */
+    step *schedule = add_step(&steps, &n);
+    strlist_push(&schedule->argv, env->tc->cc);
+    strlist_split(&schedule->argv, "-std=gnu11 -O2 -g -pthread -c " OWN_FILES
+                                   "/probe_schedule.c -o " SCHEDULE_OBJECT);
     for (size_t i = 0; i < lab->student_files.n; i++) {
         const char *file = lab->student_files.items[i];
         if (!is_c_file(file))
@@ -240,12 +256,13 @@ static rl_status compile_objects(const lab_manifest *lab, const build_env *env,
         strlist_push_owned(objects, object);
     }
     rl_status st = run_round(steps, n, src, env, err);
-    if (st == RL_OK && step_failed(&steps[0]))
-        st = rl_fail(err, RL_ERR_INTERNAL, "the probe (%s) does not compile: %.*s",
-                     env->probe_source, (int)strcspn(steps[0].out.output, "\n"),
-                     steps[0].out.output);
+    for (size_t i = 0; st == RL_OK && i < PROBE_STEPS; i++)
+        if (step_failed(&steps[i]))
+            st = rl_fail(err, RL_ERR_INTERNAL, "the probe (%s) does not compile: %.*s",
+                         env->probe_source, (int)strcspn(steps[i].out.output, "\n"),
+                         steps[i].out.output);
     if (st == RL_OK)
-        *ok = keep_log(steps + 1, n - 1, log);
+        *ok = keep_log(steps + PROBE_STEPS, n - PROBE_STEPS, log);
     free_steps(steps, n);
     return st;
 }
@@ -296,10 +313,12 @@ static rl_status link_programs(const lab_manifest *lab, const build_env *env, bu
         const char *test =
             i < lab->tests.n ? lab->tests.items[i] : lab->hidden_tests.items[i - lab->tests.n];
         step *s = add_step(&steps, &n);
+        s->secret = out->programs[i].hidden;
         compiler_head(lab, env, variant, &s->argv);
         for (size_t k = 0; k < objects->n; k++)
             strlist_push(&s->argv, objects->items[k]);
         strlist_push(&s->argv, PROBE_OBJECT);
+        strlist_push(&s->argv, SCHEDULE_OBJECT);
         for (size_t k = 0; k < lab->support.n; k++)
             strlist_push(&s->argv, lab->support.items[k]);
         strlist_push(&s->argv, test);

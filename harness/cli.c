@@ -50,13 +50,15 @@ static rl_status set_number(const char *name, const char *value, long lo, long h
     return RL_OK;
 }
 
-static rl_status run_flag(int argc, char **argv, int *i, cli_options *o, rl_err *err, bool *matched)
+/* The trial options, and with report_flags also --format, --output and -v. */
+static rl_status run_flag(int argc, char **argv, int *i, cli_options *o, rl_err *err, bool *matched,
+                          bool report_flags)
 {
     const char *arg = argv[*i];
     rl_status st = RL_OK;
     long v = 0;
     *matched = true;
-    if (strcmp(arg, "-v") == 0 || strcmp(arg, "--verbose") == 0) {
+    if (report_flags && (strcmp(arg, "-v") == 0 || strcmp(arg, "--verbose") == 0)) {
         o->verbose = true;
         return RL_OK;
     }
@@ -65,7 +67,7 @@ static rl_status run_flag(int argc, char **argv, int *i, cli_options *o, rl_err 
     size_t k;
     for (k = 0; k < 7 && !is_option(arg, names[k]); k++)
         ;
-    if (k == 7) {
+    if (k == 7 || (!report_flags && (k == 3 || k == 4))) {
         *matched = false;
         return RL_OK;
     }
@@ -87,7 +89,10 @@ static rl_status run_flag(int argc, char **argv, int *i, cli_options *o, rl_err 
         break;
     case 3:
         if (!report_format_parse(value, &o->format))
-            st = rl_fail(err, RL_ERR_USAGE, "--format %s: use text, json or gradescope", value);
+            st = rl_fail(err, RL_ERR_USAGE,
+                         "--format %s: use text, json, gradescope, autolab, junit, prairielearn "
+                         "or html",
+                         value);
         break;
     case 5: {
         char *end = NULL;
@@ -97,12 +102,10 @@ static rl_status run_flag(int argc, char **argv, int *i, cli_options *o, rl_err 
         break;
     }
     case 6:
-        o->noise = NULL;
-        for (size_t m = 0; m < 4; m++)
-            if (strcmp(value, grade_noise_modes[m]) == 0)
-                o->noise = grade_noise_modes[m];
+        o->noise = grade_noise_mode(value);
         if (!o->noise)
-            st = rl_fail(err, RL_ERR_USAGE, "--noise %s: use none, yield, sleep or pin", value);
+            st =
+                rl_fail(err, RL_ERR_USAGE, "--noise %s: use none, yield, sleep, pin or pct", value);
         break;
     default:
         free(o->output);
@@ -124,7 +127,9 @@ rl_status cli_parse(int argc, char **argv, unsigned allowed, cli_options *o, rl_
             o->help = true;
             continue;
         }
-        if ((allowed & CLI_RUN_FLAGS) && (st = run_flag(argc, argv, &i, o, err, &matched)) != RL_OK)
+        if ((allowed & (CLI_RUN_FLAGS | CLI_TRIAL_FLAGS)) &&
+            (st = run_flag(argc, argv, &i, o, err, &matched, (allowed & CLI_RUN_FLAGS) != 0)) !=
+                RL_OK)
             break;
         if (matched)
             continue;
@@ -136,11 +141,25 @@ rl_status cli_parse(int argc, char **argv, unsigned allowed, cli_options *o, rl_
             const char *v = option_value(argc, argv, &i, arg, err, &st);
             if (v)
                 strlist_push(&o->labs, v);
+        } else if ((allowed & CLI_OUTPUT_DIR) && is_option(arg, "--output-dir")) {
+            const char *v = option_value(argc, argv, &i, arg, err, &st);
+            free(o->output_dir);
+            o->output_dir = v ? xstrdup(v) : NULL;
+        } else if ((allowed & CLI_OUTPUT) && is_option(arg, "--output")) {
+            const char *v = option_value(argc, argv, &i, arg, err, &st);
+            free(o->output);
+            o->output = v ? xstrdup(v) : NULL;
+        } else if ((allowed & CLI_FROM) && is_option(arg, "--from")) {
+            const char *v = option_value(argc, argv, &i, arg, err, &st);
+            free(o->from);
+            o->from = v ? xstrdup(v) : NULL;
         } else if (arg[0] == '-') {
             st = rl_fail(err, RL_ERR_USAGE, "unknown option %s; see `racelab %s --help`", arg,
                          argv[0]);
         } else if (allowed & CLI_LABS_POSITIONAL) {
             strlist_push(&o->labs, arg);
+        } else if (allowed & CLI_PATHS_POSITIONAL) {
+            strlist_push(&o->paths, arg);
         } else {
             st = rl_fail(err, RL_ERR_USAGE, "unexpected argument '%s'; see `racelab %s --help`",
                          arg, argv[0]);
@@ -169,6 +188,9 @@ int cli_start(int argc, char **argv, unsigned allowed, const char *usage, cli_op
 void cli_options_free(cli_options *o)
 {
     strlist_free(&o->labs);
+    strlist_free(&o->paths);
+    free(o->output_dir);
+    free(o->from);
     free(o->submission);
     free(o->output);
     memset(o, 0, sizeof *o);

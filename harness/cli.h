@@ -15,6 +15,8 @@
 
 typedef struct {
     strlist labs;         /* positional LABs (check) and --lab (grade) */
+    strlist paths;        /* positional arguments that are not labs (grade-all's DIR,
+                             regrade-diff's two files, new's NAME) */
     char *submission;     /* --submission PATH */
     report_format format; /* --format */
     char *output;         /* --output FILE, NULL for stdout */
@@ -23,6 +25,8 @@ typedef struct {
     unsigned seed;        /* --seed N */
     int jobs;             /* --jobs N, 0: the number of cores */
     const char *noise;    /* --noise MODE, NULL: rotate through the modes */
+    char *output_dir;     /* --output-dir OUT */
+    char *from;           /* --from LAB */
     bool verbose;         /* -v */
     bool help;            /* -h / --help */
 } cli_options;
@@ -32,7 +36,12 @@ enum {
     CLI_LABS_POSITIONAL = 1 << 0,
     CLI_SUBMISSION = 1 << 1,
     CLI_LAB_FLAG = 1 << 2,
-    CLI_RUN_FLAGS = 1 << 3, /* --trials --seed --jobs --timeout --noise --format --output -v */
+    CLI_RUN_FLAGS = 1 << 3,   /* --trials --seed --jobs --timeout --noise --format --output -v */
+    CLI_TRIAL_FLAGS = 1 << 4, /* --trials --seed --jobs --timeout --noise only */
+    CLI_PATHS_POSITIONAL = 1 << 5, /* positional arguments go to paths */
+    CLI_OUTPUT_DIR = 1 << 6,       /* --output-dir OUT */
+    CLI_FROM = 1 << 7,             /* --from LAB */
+    CLI_OUTPUT = 1 << 8,           /* --output FILE alone (pack) */
 };
 
 /* Parses argv (argv[0] is the subcommand) for a subcommand taking `allowed`.

@@ -4,6 +4,7 @@
  * Also the place where the grading loop shared with `grade` lives.
  */
 #include "commands.h"
+#include "term.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,47 +12,38 @@
 
 static const char usage[] =
     "usage: racelab check [LAB]... [--trials N] [--seed N] [--jobs N] [--timeout S]\n"
-    "                     [--noise none|yield|sleep|pin]\n"
-    "                     [--format text|json|gradescope] [--output FILE] [-v]\n"
+    "                     [--noise none|yield|sleep|pin|pct]\n"
+    "                     [--format F] [--output FILE] [-v]\n"
     "Grades your working copy of each LAB (every lab when none is named) the way\n"
     "the grader will, and explains each problem at your own source lines.\n"
     "  --trials N   runs per lab (default: the lab's own, from lab.ini)\n"
     "  --seed N     first trial's seed (default 1); replay a failure with its seed\n"
     "  --jobs N     programs run at once (default: the number of cores)\n"
     "  --timeout S  seconds a run may take before it is stopped (default: the lab's)\n"
-    "  --noise M    schedule noise in every run: none, yield, sleep or pin (one CPU);\n"
-    "               default: each run's mode follows from its seed\n"
-    "  --format F   text (default), json or gradescope\n"
+    "  --noise M    schedule noise in every run: none, yield, sleep, pin (one CPU) or\n"
+    "               pct (one thread at a time, random priorities); default: each\n"
+    "               run's mode follows from its seed\n"
+    "  --format F   text (default), json, gradescope, autolab, junit, prairielearn or\n"
+    "               html (one page for a browser: make report writes build/report.html)\n"
     "  --output F   write the report to F instead of standard output\n"
-    "  -v           show every problem in full\n"
+    "  -v           show everything: every frame and problem, passing checks too\n"
     "Exit status: 0 full marks, 1 not yet, 2 usage error, 3 grader environment error.\n";
-
-static void progress(const char *lab, int done, int total, void *ctx)
-{
-    (void)ctx;
-    fprintf(stderr, "\r\033[Kgrading %s: run %d/%d", lab, done, total);
-    if (done == total)
-        fprintf(stderr, "\r\033[K");
-}
 
 void commands_grade_labs(session *s, const cli_options *o, lab_manifest *labs,
                          strlist *student_paths, size_t n, report *r)
 {
     grade_options g = session_grade_options(s, o);
-    if (isatty(2) && !getenv("CI"))
-        g.progress = progress;
+    if (term_fancy(STDERR_FILENO))
+        g.progress = term_progress;
     r->labs = xcalloc(n, sizeof *r->labs);
-    for (size_t i = 0; i < n; i++, r->nlabs++)
+    for (size_t i = 0; i < n; i++, r->nlabs++) {
+        if (g.progress)
+            g.progress(labs[i].id, 0, g.trials > 0 ? g.trials : labs[i].trials, NULL);
         grade_lab(&g, &labs[i], &student_paths[i], &r->labs[i]);
+    }
     if (s->tc.note)
         strlist_push(&r->notes, s->tc.note);
     strlist_push_owned(&r->notes, sandbox_describe(&s->sandbox));
-}
-
-static bool want_color(const cli_options *o)
-{
-    const char *nc = getenv("NO_COLOR");
-    return !o->output && o->format == REPORT_TEXT && isatty(1) && !(nc && *nc) && !getenv("CI");
 }
 
 /* Loads the named labs (every lab when none is named). */
@@ -97,7 +89,6 @@ int cmd_check(int argc, char **argv)
         for (size_t f = 0; f < labs[i].student_files.n; f++)
             strlist_push_owned(&paths[i], path_join(labs[i].dir, labs[i].student_files.items[f]));
     r.toolchain = s.tc.version;
-    r.color = want_color(&o);
     r.verbose = o.verbose;
     commands_grade_labs(&s, &o, labs, paths, n, &r);
     r.seconds = now_seconds() - start;

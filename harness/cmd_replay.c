@@ -7,10 +7,12 @@
  */
 #include "commands.h"
 #include "submission.h"
+#include "term.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage[] =
     "usage: racelab replay LAB --seed N [--submission PATH] [--timeout S]\n"
@@ -97,8 +99,13 @@ int cmd_replay(int argc, char **argv)
     grade_options g = session_grade_options(&s, &o);
     g.trials = 1;
     grade_lab(&g, &m, &files, &r);
-    report rep = {
-        .labs = &r, .nlabs = 1, .toolchain = s.tc.version, .verbose = true, .seconds = r.seconds};
+    report rep = {.labs = &r,
+                  .nlabs = 1,
+                  .submission = o.submission,
+                  .toolchain = s.tc.version,
+                  .color = term_fancy(STDOUT_FILENO),
+                  .verbose = true,
+                  .seconds = r.seconds};
     if (s.tc.note)
         strlist_push(&rep.notes, s.tc.note);
     print_outputs(&r);

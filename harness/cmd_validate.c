@@ -3,8 +3,9 @@
  * the starter (labs/LAB) and the reference solution (solutions/LAB) RUNS
  * times each, with a different seed every time, and fails unless the
  * starter fails every check named in starter_fails in every run and the
- * solution earns full marks in every run. It prints, per lab, the detection
- * rate, the false-failure rate and the median grading time.
+ * solution earns full marks in every run. It prints, per lab as it is
+ * proved, the detection rate, the false-failure rate and the median grading
+ * time, and at the end a summary table of every lab with its verdict.
  */
 #include "commands.h"
 
@@ -21,6 +22,8 @@ static const char usage[] =
     "  --runs N     gradings of each (default 10), each with its own seeds\n"
     "  --trials N   trials per grading (default: the lab's own)\n"
     "  -v           say what failed in each failing run\n"
+    "Prints a line per lab as it is proved, then a summary table: starter flagged\n"
+    "n/N runs, solution full marks n/N runs, median seconds, verdict OK/FAIL.\n"
     "Exit status: 0 every lab proved, 1 some lab not, 2 usage error, 3 environment error.\n";
 
 typedef struct {
@@ -30,6 +33,14 @@ typedef struct {
     double *seconds;     /* grading time of every starter and solution run */
     int nseconds;
 } lab_tally;
+
+/* One row of the closing summary table. */
+typedef struct {
+    const char *id;
+    int flagged, full, runs;
+    double median;
+    bool ok;
+} summary_row;
 
 static int compare_doubles(const void *a, const void *b)
 {
@@ -122,6 +133,24 @@ static bool validate_lab(session *s, const cli_options *o, const char *id, int r
     return t->starter_flagged == runs && t->solution_full == runs;
 }
 
+/* The closing table: one row per lab validated, then the count of each verdict. */
+static void print_summary(const summary_row *rows, size_t n)
+{
+    size_t failed = 0;
+    for (size_t i = 0; i < n; i++)
+        failed += !rows[i].ok;
+    printf("\nsummary: %zu lab%s, %zu OK, %zu FAIL\n", n, n == 1 ? "" : "s", n - failed, failed);
+    printf("%-16s %15s %19s %9s  %s\n", "lab", "starter flagged", "solution full marks", "median s",
+           "verdict");
+    for (size_t i = 0; i < n; i++) {
+        char flagged[32], full[32];
+        snprintf(flagged, sizeof flagged, "%d/%d", rows[i].flagged, rows[i].runs);
+        snprintf(full, sizeof full, "%d/%d", rows[i].full, rows[i].runs);
+        printf("%-16s %15s %19s %9.2f  %s\n", rows[i].id, flagged, full, rows[i].median,
+               rows[i].ok ? "OK" : "FAIL");
+    }
+}
+
 static int parse_runs(int *argc, char **argv, int *runs)
 {
     /* --runs is validate's own option: take it out before the shared parser */
@@ -183,6 +212,8 @@ int cmd_validate(int argc, char **argv)
     if (rc == 0)
         printf("%-16s %-8s %18s %22s %10s\n", "lab", "verdict", "starter flagged",
                "solution full marks", "median s");
+    summary_row *rows = xcalloc(ids.n + 1, sizeof *rows);
+    size_t nrows = 0;
     for (size_t i = 0; rc <= 1 && i < ids.n; i++) {
         lab_tally t;
         bool ok = validate_lab(&s, &o, ids.items[i], runs, &t);
@@ -190,10 +221,19 @@ int cmd_validate(int argc, char **argv)
         printf("%-16s %-8s %12d/%-5d %16d/%-5d %10.2f\n", ids.items[i], ok ? "ok" : "FAILED",
                t.starter_flagged, t.runs, t.solution_full, t.runs, t.seconds[t.nseconds / 2]);
         fflush(stdout);
+        rows[nrows++] = (summary_row){.id = ids.items[i],
+                                      .flagged = t.starter_flagged,
+                                      .full = t.solution_full,
+                                      .runs = t.runs,
+                                      .median = t.seconds[t.nseconds / 2],
+                                      .ok = ok};
         free(t.seconds);
         if (!ok)
             rc = 1;
     }
+    if (nrows)
+        print_summary(rows, nrows);
+    free(rows);
     strlist_free(&ids);
     session_close(&s);
     cli_options_free(&o);

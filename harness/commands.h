@@ -16,6 +16,11 @@ int cmd_check(int argc, char **argv);
 int cmd_grade(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_new(int argc, char **argv);
+int cmd_grade_all(int argc, char **argv);
+int cmd_regrade_diff(int argc, char **argv);
+int cmd_run(int argc, char **argv); /* 0 nothing found, 1 problems, 2 usage/compile error */
+int cmd_pack(int argc, char **argv);
 
 /* Shared by check and grade: grades each lab of `labs` (manifests moved in)
  * with its student files into r->labs. */

@@ -48,12 +48,21 @@ void grade_lab_failed(lab_manifest *lab, lab_state state, const char *message, l
     fail_checks(out, state, message);
 }
 
-const char *const grade_noise_modes[] = {"none", "yield", "sleep", "pin"};
+const char *const grade_noise_modes[GRADE_NOISE_MODES] = {"none", "yield", "sleep", "pin", "pct"};
+const char *const grade_rotated_modes[GRADE_ROTATED_MODES] = {"pct", "yield", "sleep", "pin"};
+
+const char *grade_noise_mode(const char *name)
+{
+    for (size_t m = 0; m < GRADE_NOISE_MODES; m++)
+        if (strcmp(name, grade_noise_modes[m]) == 0)
+            return grade_noise_modes[m];
+    return NULL;
+}
 
 void trial_schedule(const lab_manifest *lab, unsigned seed, int *threads, const char **noise)
 {
     *threads = lab->threads[seed % lab->nthreads];
-    *noise = grade_noise_modes[(seed / lab->nthreads) % 4];
+    *noise = grade_rotated_modes[(seed / lab->nthreads) % GRADE_ROTATED_MODES];
 }
 
 /* The environment of one program in one trial (strings owned by env). */
@@ -85,7 +94,7 @@ static void trial_env(const trial_result *t, const char *dir, const char *progra
 typedef struct {
     size_t trial, program;
     strlist env;
-    const char *argv[2];
+    strlist argv; /* NULL-terminated */
 } job;
 
 /* Runs every trial's programs, then analyses each trial. */
@@ -120,14 +129,18 @@ static rl_status run_trials(const grade_options *o, const build_result *b, const
             tr->runs[p].name = xstrdup(b->programs[p].name);
             tr->runs[p].hidden = b->programs[p].hidden;
             trial_env(tr, dirs.items[t], b->programs[p].name, b->src_dir, &j->env);
-            j->argv[0] = b->programs[p].path;
-            specs[t * b->nprograms + p] = (run_spec){.argv = j->argv,
+            strlist_push(&j->argv, b->programs[p].path);
+            for (const char *const *a = o->args; a && *a; a++)
+                strlist_push(&j->argv, *a);
+            strlist_push_owned(&j->argv, NULL);
+            specs[t * b->nprograms + p] = (run_spec){.argv = (const char *const *)j->argv.items,
                                                      .envp = (const char *const *)j->env.items,
                                                      .cwd = dirs.items[t],
                                                      .timeout = tr->timeout,
                                                      .output_cap = TRIAL_OUTPUT_CAP,
                                                      .no_aslr = o->tc->no_aslr,
-                                                     .sandbox = o->sandbox};
+                                                     .sandbox = o->sandbox,
+                                                     .stdin_path = o->stdin_path};
         }
     }
     if (st == RL_OK)
@@ -143,6 +156,7 @@ static rl_status run_trials(const grade_options *o, const build_result *b, const
     }
     for (size_t i = 0; i < njobs; i++) {
         strlist_free(&jobs[i].env);
+        strlist_free(&jobs[i].argv);
         run_outcome_free(&outs[i]);
     }
     free(jobs);

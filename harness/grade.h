@@ -23,14 +23,17 @@ typedef struct {
     const char *support_dir;  /* harness/lab_support, put on the include path */
     const char *probe_source; /* harness/probe/probe.c, linked into every program */
     const toolchain *tc;
-    const sandbox *sandbox; /* how each trial is isolated */
-    const char *scratch;    /* this run's scratch folder; each lab works below it */
-    int trials;             /* 0: the lab's own default */
-    double timeout;         /* seconds per trial, 0: the lab's own */
-    unsigned seed;          /* trial i runs with seed + i */
-    const char *noise;      /* one of grade_noise_modes for every trial; NULL: by seed */
-    int jobs;               /* programs run at once */
-    bool with_hidden;       /* also build and run the hidden tests */
+    const sandbox *sandbox;  /* how each trial is isolated */
+    const char *scratch;     /* this run's scratch folder; each lab works below it */
+    int trials;              /* 0: the lab's own default */
+    double timeout;          /* seconds per trial, 0: the lab's own */
+    unsigned seed;           /* trial i runs with seed + i */
+    const char *noise;       /* one of grade_noise_modes for every trial; NULL: by seed */
+    int jobs;                /* programs run at once */
+    bool with_hidden;        /* also build and run the hidden tests */
+    const char *const *args; /* arguments after the program's name (NULL-terminated; NULL:
+                                none), for `racelab run -- ARGS` */
+    const char *stdin_path;  /* every program's stdin (NULL: /dev/null), for `run --stdin` */
     /* called after each finished trial, may be NULL */
     void (*progress)(const char *lab, int done, int total, void *ctx);
     void *progress_ctx;
@@ -69,8 +72,17 @@ typedef struct {
     double seconds;
 } lab_result;
 
-/* The schedule noise modes the probe knows, rotated through trials. */
-extern const char *const grade_noise_modes[4];
+/* The schedule noise modes the probe knows (for --noise), and the ones
+ * trials rotate through: none is left out of the rotation, as pct does
+ * all it does (without synchronisation calls pct adds nothing) and more. */
+#define GRADE_NOISE_MODES 5
+#define GRADE_ROTATED_MODES 4
+extern const char *const grade_noise_modes[GRADE_NOISE_MODES];
+extern const char *const grade_rotated_modes[GRADE_ROTATED_MODES];
+
+/* The mode named `name`, as the constant string of grade_noise_modes;
+ * NULL when there is none. */
+const char *grade_noise_mode(const char *name);
 
 /* What a trial with this seed runs with: the thread count and the noise
  * mode both follow from the seed, so `--seed N --trials 1` replays a run. */

@@ -16,6 +16,11 @@ static const char usage[] =
     "  grade --submission PATH ...   grade a submission (folder, .tar.gz, .zip)\n"
     "  replay LAB --seed N           run one trial again, same threads and noise\n"
     "  validate [LAB]...             prove each lab: starter flagged, solution full marks\n"
+    "  new NAME [--from LAB]         scaffold a lab (and its solution) to write\n"
+    "  grade-all DIR ...             grade a class: a gradebook CSV and a result per student\n"
+    "  regrade-diff OLD.csv NEW.csv  who gained or lost points between two gradebooks\n"
+    "  run FILE.c... [-- ARGS]       check any C program: races, hangs, crashes, flaky output\n"
+    "  pack [--output FILE]          pack your files of every lab into the archive to hand in\n"
     "\n"
     "`racelab COMMAND --help` tells more about each.\n";
 
@@ -28,7 +33,12 @@ int main(int argc, char **argv)
                     {"check", cmd_check},
                     {"grade", cmd_grade},
                     {"validate", cmd_validate},
-                    {"replay", cmd_replay}};
+                    {"replay", cmd_replay},
+                    {"new", cmd_new},
+                    {"grade-all", cmd_grade_all},
+                    {"regrade-diff", cmd_regrade_diff},
+                    {"run", cmd_run},
+                    {"pack", cmd_pack}};
     if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
         strcmp(argv[1], "help") == 0) {
         fputs(usage, argc < 2 ? stderr : stdout);

@@ -41,6 +41,18 @@ static const struct {
     {"scaling", CHECK_SCALING},
 };
 
+const char *const manifest_visibilities[] = {"after_published", "hidden", "after_due_date",
+                                             "visible", NULL};
+
+/* The constant in manifest_visibilities spelt like s, or NULL. */
+static const char *visibility_parse(const char *s)
+{
+    for (size_t i = 0; manifest_visibilities[i]; i++)
+        if (strcmp(s, manifest_visibilities[i]) == 0)
+            return manifest_visibilities[i];
+    return NULL;
+}
+
 const char *check_kind_name(check_kind kind)
 {
     for (size_t i = 0; i < sizeof check_kinds / sizeof check_kinds[0]; i++)
@@ -135,6 +147,13 @@ static int lab_key(parse_ctx *c, const char *key, const char *value)
         c->seen_timeout = true;
     } else if (strcmp(key, "threads") == 0) {
         return set_threads(c, value);
+    } else if (strcmp(key, "hidden_visibility") == 0) {
+        m->hidden_visibility = visibility_parse(value);
+        if (!m->hidden_visibility)
+            return fail_at(c,
+                           "hidden_visibility = %s: write after_published, hidden, "
+                           "after_due_date or visible",
+                           value);
     } else if (strcmp(key, "cflags") == 0) {
         free(m->cflags);
         m->cflags = xstrdup(value);
@@ -207,6 +226,22 @@ static int parse_forbid(parse_ctx *c, lab_check *k, const char *value)
     return ok;
 }
 
+/* "hint_data_race = ...": a race-free check's hint for one kind of finding. */
+static int kind_hint_key(parse_ctx *c, lab_check *k, const char *key, const char *value)
+{
+    for (int i = 0; i < TSAN_OTHER; i++)
+        if (strcmp(key + 5, tsan_kind_key((tsan_kind)i)) == 0) {
+            free(k->kind_hints[i]);
+            k->kind_hints[i] = xstrdup(value);
+            return 1;
+        }
+    return fail_at(c,
+                   "[check] has no key '%s': per-kind hints are hint_data_race, "
+                   "hint_lock_order_inversion, hint_heap_use_after_free, hint_thread_leak, "
+                   "hint_signal_unsafe_call, hint_signal_handler_spoils_errno, hint_mutex_misuse",
+                   key);
+}
+
 static int check_key(parse_ctx *c, const char *id, const char *key, const char *value)
 {
     if (!*id)
@@ -273,6 +308,8 @@ static int check_key(parse_ctx *c, const char *id, const char *key, const char *
     } else if (strcmp(key, "hint") == 0) {
         free(k->hint);
         k->hint = xstrdup(value);
+    } else if (strncmp(key, "hint_", 5) == 0) {
+        return kind_hint_key(c, k, key, value);
     } else {
         return fail_at(c, "[check] has no key '%s' (see labs/README.md for the keys)", key);
     }
@@ -344,6 +381,11 @@ static rl_status check_complete(const parse_ctx *c, rl_err *err)
         st = check_probe_keys(c->path, k, err);
         if (st != RL_OK)
             return st;
+        for (int h = 0; h < TSAN_NKINDS && k->kind != CHECK_RACE_FREE; h++)
+            if (k->kind_hints[h])
+                return rl_fail(err, RL_ERR_MANIFEST,
+                               "%s: [check %s] hint_%s: per-kind hints belong to race-free checks",
+                               c->path, k->id, tsan_kind_key((tsan_kind)h));
     }
     return RL_OK;
 }
@@ -401,6 +443,7 @@ rl_status manifest_parse_file(const char *path, const char *id, const char *dir,
     out->nthreads = 2;
     out->cflags = xstrdup("");
     out->ldflags = xstrdup("");
+    out->hidden_visibility = manifest_visibilities[0];
 
     parse_ctx c = {.m = out, .path = path};
     char *text = NULL;
@@ -477,6 +520,8 @@ static void check_free(lab_check *k)
     free(k->id);
     free(k->title);
     free(k->hint);
+    for (int i = 0; i < TSAN_NKINDS; i++)
+        free(k->kind_hints[i]);
     strlist_free(&k->tests);
     strlist_free(&k->kinds);
     free(k->require);

@@ -14,6 +14,7 @@
 
 #include "probe/probe.h"
 #include "rl.h"
+#include "tsan_parse.h"
 #include "util.h"
 
 typedef enum {
@@ -48,6 +49,9 @@ typedef struct {
     double max_contention; /* CHECK_SCALING: share of lock calls that may find it taken */
     int runs;              /* CHECK_SCALING: measurement runs, median taken */
     char *hint;            /* shown when the check fails; may be NULL */
+    /* CHECK_RACE_FREE: hint_<kind> = ..., shown beside findings of that kind
+     * (index: tsan_kind, key: tsan_kind_key) instead of hint; NULL when not given */
+    char *kind_hints[TSAN_NKINDS];
 } lab_check;
 
 typedef struct {
@@ -70,7 +74,14 @@ typedef struct {
     size_t nchecks;
     double max_points;     /* sum of the checks' points */
     strlist starter_fails; /* ids of the checks the starter must fail (racelab validate) */
+    /* Gradescope visibility of a check judged by hidden tests alone: "after_published"
+     * (the default), "hidden", "after_due_date" or "visible" (one of
+     * manifest_visibilities). NULL in a manifest built by hand means the default. */
+    const char *hidden_visibility;
 } lab_manifest;
+
+/* The visibility words Gradescope knows, NULL-terminated. */
+extern const char *const manifest_visibilities[];
 
 /* Loads labs_root/id/lab.ini (solutions_root/id is recorded, need not exist). */
 rl_status manifest_load(const char *labs_root, const char *solutions_root, const char *id,

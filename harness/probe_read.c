@@ -113,5 +113,12 @@ rl_status probe_read(const char *path, probe_counts *out, rl_err *err)
     out->noise_events = s.noise_events;
     out->child_cpu_ns = s.child_cpu_ns;
     out->main_cpu_ns = s.main_cpu_ns;
+    out->threads_seen = s.nthreads;
+    out->nthreads = s.nthreads < PROBE_MAX_THREADS ? s.nthreads : PROBE_MAX_THREADS;
+    for (uint32_t i = 0; i < out->nthreads; i++) {
+        out->thread[i].process = s.thread[i].process;
+        out->thread[i].student = s.thread[i].student != 0;
+        memcpy(out->thread[i].calls, s.thread[i].calls, sizeof out->thread[i].calls);
+    }
     return RL_OK;
 }

@@ -13,6 +13,13 @@
 
 #include <stdbool.h>
 
+/* One thread's calls, as the probe counted them. */
+typedef struct {
+    uint32_t process; /* 0: the program's own process; n: the n-th child it forked */
+    bool student;     /* started by the student's code */
+    uint64_t calls[PROBE_NPRIM];
+} probe_thread_counts;
+
 /* What one program's run left in its counters file. */
 typedef struct {
     bool present; /* the file was there and well-formed */
@@ -23,6 +30,9 @@ typedef struct {
     uint64_t noise_events;
     uint64_t child_cpu_ns; /* CPU time of the student's children */
     uint64_t main_cpu_ns;  /* CPU time of the program's own process */
+    uint32_t threads_seen; /* threads that made a counted call */
+    uint32_t nthreads;     /* of which thread[] holds the first ones */
+    probe_thread_counts thread[PROBE_MAX_THREADS];
 } probe_counts;
 
 /* Reads the counters file at path. RL_ERR_NOT_FOUND when absent; RL_ERR_IO

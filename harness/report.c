@@ -4,6 +4,10 @@
  */
 #include "report.h"
 
+#include "report_autolab.h"
+#include "report_html.h"
+#include "report_junit.h"
+#include "report_prairielearn.h"
 #include "util.h"
 
 #include <string.h>
@@ -13,7 +17,10 @@ bool report_format_parse(const char *name, report_format *out)
     static const struct {
         const char *name;
         report_format f;
-    } names[] = {{"text", REPORT_TEXT}, {"json", REPORT_JSON}, {"gradescope", REPORT_GRADESCOPE}};
+    } names[] = {
+        {"text", REPORT_TEXT},       {"json", REPORT_JSON},   {"gradescope", REPORT_GRADESCOPE},
+        {"autolab", REPORT_AUTOLAB}, {"junit", REPORT_JUNIT}, {"prairielearn", REPORT_PRAIRIELEARN},
+        {"html", REPORT_HTML}};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(name, names[i].name) == 0) {
             *out = names[i].f;
@@ -31,6 +38,14 @@ rl_status report_write(const report *r, report_format format, FILE *out, rl_err 
         return report_write_json(r, out, err);
     case REPORT_GRADESCOPE:
         return report_write_gradescope(r, out, err);
+    case REPORT_AUTOLAB:
+        return report_write_autolab(r, out, err);
+    case REPORT_JUNIT:
+        return report_write_junit(r, out, err);
+    case REPORT_PRAIRIELEARN:
+        return report_write_prairielearn(r, out, err);
+    case REPORT_HTML:
+        return report_write_html(r, out, err);
     }
     return rl_fail(err, RL_ERR_INTERNAL, "unknown report format");
 }

@@ -10,8 +10,10 @@
  *          thread, mutexes[], file, line, function}]}],
  *          trials[{trial, seed, threads, noise, programs[{name, hidden, end,
  *          exit_code, signal, seconds, tests[{name, passed}], probe: null |
- *          {calls{PRIMITIVE: n}, threads_max, processes_max, contended_locks,
- *          noise_events}}]}], scaling: null | {measured, error,
+ *          {calls{PRIMITIVE: n}, threads[{process, student, calls{..}}],
+ *          threads_counted, threads_max, processes_max, contended_locks,
+ *          noise_events, child_cpu_seconds, main_cpu_seconds}}]}],
+ *          scaling: null | {measured, error,
  *          median_contention, contention[]}}]}
  */
 #include "report.h"
@@ -88,17 +90,34 @@ static const char *end_name(run_end e)
 
 /* The probe's counters of one run: calls by primitive (only those made),
  * high-water marks, contended locks, noise added; null when absent. */
+static json_t *calls_json(const uint64_t calls[PROBE_NPRIM])
+{
+    json_t *o = json_object();
+    for (int i = 0; i < PROBE_NPRIM; i++)
+        if (calls[i])
+            json_object_set_new(o, probe_primitive_name((probe_primitive)i),
+                                json_integer((json_int_t)calls[i]));
+    return o;
+}
+
+/* Per thread, in the order threads first made a counted call. */
+static json_t *threads_json(const probe_counts *p)
+{
+    json_t *a = json_array();
+    for (uint32_t i = 0; i < p->nthreads; i++)
+        json_array_append_new(
+            a, json_pack("{s:I, s:b, s:o}", "process", (json_int_t)p->thread[i].process, "student",
+                         p->thread[i].student, "calls", calls_json(p->thread[i].calls)));
+    return a;
+}
+
 static json_t *probe_json(const probe_counts *p)
 {
     if (!p->present)
         return json_null();
-    json_t *calls = json_object();
-    for (int i = 0; i < PROBE_NPRIM; i++)
-        if (p->calls[i])
-            json_object_set_new(calls, probe_primitive_name((probe_primitive)i),
-                                json_integer((json_int_t)p->calls[i]));
     return json_pack(
-        "{s:o, s:I, s:I, s:I, s:I, s:f, s:f}", "calls", calls, "threads_max",
+        "{s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:f, s:f}", "calls", calls_json(p->calls), "threads",
+        threads_json(p), "threads_counted", (json_int_t)p->threads_seen, "threads_max",
         (json_int_t)p->threads_max, "processes_max", (json_int_t)p->procs_max, "contended_locks",
         (json_int_t)p->contended, "noise_events", (json_int_t)p->noise_events, "child_cpu_seconds",
         (double)p->child_cpu_ns / 1e9, "main_cpu_seconds", (double)p->main_cpu_ns / 1e9);

@@ -6,6 +6,13 @@
  * the process group of any child past its deadline. When a child's leader
  * exits, whatever it left in its group is killed too, so a stray grandchild
  * holding the pipe open cannot stall the grader.
+ *
+ * Where the sandbox has cgroups, each run gets one (cgroup.h): made before
+ * the fork, entered by the child before it runs anything (it waits on a
+ * pipe until racelab has moved it in), searched for survivors and removed
+ * when the run ends. In a cgroup the kernel enforces the memory cap and the
+ * runner only notices its kills; elsewhere the runner's watchdog sums the
+ * resident memory of the run's processes.
  */
 #include "run.h"
 
@@ -29,6 +36,7 @@
 #define RUN_OPEN_FILES 256
 #define RUN_POLL_MS 50
 #define RUN_MEMORY_CHECK 0.2 /* seconds between looks at a run's resident memory */
+#define RUN_CGROUP_WAIT 2.0  /* seconds run_all waits, at its end, for killed runs' cgroups */
 
 typedef struct {
     size_t index; /* into specs/outs */
@@ -41,6 +49,7 @@ typedef struct {
     bool exited, timed_out;
     int wstatus;
     strbuf out;
+    cgroup_trial cg; /* the run's cgroup, when it has one */
 } slot;
 
 static void set_limit(int resource, rlim_t value)
@@ -50,10 +59,17 @@ static void set_limit(int resource, rlim_t value)
 }
 
 /* In the child: everything between fork and exec. Never returns. */
-static void child_exec(const run_spec *s, int out_fd, int slot_id)
+static void child_exec(const run_spec *s, int out_fd, int gate_fd, int slot_id)
 {
     /* if racelab dies, so does every run it started */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    /* nothing of the run may start outside its cgroup: wait until racelab
+     * has moved this process in (it writes one byte either way) */
+    if (gate_fd >= 0) {
+        char go;
+        while (read(gate_fd, &go, 1) < 0 && errno == EINTR)
+            ;
+    }
     setsid();
     for (int sig = 1; sig < NSIG; sig++)
         signal(sig, SIG_DFL);
@@ -61,7 +77,7 @@ static void child_exec(const run_spec *s, int out_fd, int slot_id)
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
 
-    int in = open("/dev/null", O_RDONLY);
+    int in = open(s->stdin_path ? s->stdin_path : "/dev/null", O_RDONLY);
     if (in < 0 || dup2(in, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0)
         _exit(127);
     close_range(3, ~0U, 0);
@@ -84,11 +100,15 @@ static bool slot_start(slot *sl, const run_spec *s, size_t index, int id, run_ou
     sl->id = id;
     sl->fd = -1;
     sb_init(&sl->out);
-    int p[2];
+    int p[2], gate[2] = {-1, -1};
     if (pipe2(p, O_CLOEXEC) != 0) {
         sb_printf(&sl->out, "racelab: cannot create a pipe: %s\n", strerror(errno));
         return false;
     }
+    /* without a cgroup the run still goes ahead, under the watchdog */
+    if (s->sandbox && cgroup_trial_make(&s->sandbox->cgroups, id, &sl->cg) &&
+        pipe2(gate, O_CLOEXEC) != 0)
+        cgroup_trial_remove(&sl->cg);
     sl->start = now_seconds();
     sl->deadline = sl->start + s->timeout;
     pid_t pid = fork();
@@ -96,14 +116,29 @@ static bool slot_start(slot *sl, const run_spec *s, size_t index, int id, run_ou
         sb_printf(&sl->out, "racelab: cannot start a process: %s\n", strerror(errno));
         close(p[0]);
         close(p[1]);
+        if (gate[0] >= 0) {
+            close(gate[0]);
+            close(gate[1]);
+        }
+        cgroup_trial_remove(&sl->cg);
         return false;
     }
     if (pid == 0) {
         close(p[0]);
-        child_exec(s, p[1], id);
+        if (gate[1] >= 0)
+            close(gate[1]);
+        child_exec(s, p[1], gate[0], id);
     }
     setpgid(pid, pid); /* harmless if the child's setsid() came first */
     close(p[1]);
+    if (gate[0] >= 0) {
+        cgroup_trial_enter(&sl->cg, pid);
+        /* the read end closes only now: a child killed meanwhile must not
+         * turn this write into a SIGPIPE for racelab */
+        (void)!write(gate[1], "g", 1);
+        close(gate[0]);
+        close(gate[1]);
+    }
     fcntl(p[0], F_SETFL, O_NONBLOCK);
     sl->pid = pid;
     sl->fd = p[0];
@@ -151,6 +186,17 @@ static void slot_finish(slot *sl, run_outcome *o)
     o->output = sb_take(&sl->out);
 }
 
+/* What the run's cgroup saw: an out-of-memory kill (the same outcome as
+ * the watchdog's), the task cap reached. */
+static void slot_cgroup_events(slot *sl, const run_spec *s, run_outcome *o)
+{
+    bool killed = WIFSIGNALED(sl->wstatus) && WTERMSIG(sl->wstatus) == SIGKILL;
+    if (cgroup_trial_out_of_memory(&sl->cg, killed))
+        sl->out_of_memory = true;
+    if (cgroup_trial_hit_pids_max(&sl->cg))
+        o->process_cap = s->sandbox->cgroups.pids_max;
+}
+
 /* Resident kilobytes of the processes that belong to a run: those in its
  * process group, or, with a per-slot user, every process of that user. */
 static long run_resident_kb(pid_t group, uid_t uid)
@@ -192,6 +238,10 @@ static bool over_memory(slot *sl, const run_spec *s)
     if (!s->sandbox || !s->sandbox->memory_mb || now_seconds() < sl->next_memory_check)
         return false;
     sl->next_memory_check = now_seconds() + RUN_MEMORY_CHECK;
+    /* in a memory cgroup the kernel keeps the cap, counting each page once,
+     * and kills a process at it; the rest of the run is stopped here */
+    if (sl->cg.memory_limited)
+        return cgroup_trial_out_of_memory(&sl->cg, false);
     long kb = run_resident_kb(sl->pid, sandbox_uid(s->sandbox, sl->id));
     return kb > (long)s->sandbox->memory_mb * 1024;
 }
@@ -212,12 +262,14 @@ static bool slot_step(slot *sl, const run_spec *s, run_outcome *o)
             sl->timed_out = true;
             kill(-sl->pid, SIGKILL);
             kill(sl->pid, SIGKILL);
+            cgroup_trial_kill(&sl->cg);
             waitpid(sl->pid, &sl->wstatus, 0);
             sl->exited = true;
         } else if (over_memory(sl, s)) {
             sl->out_of_memory = true;
             kill(-sl->pid, SIGKILL);
             kill(sl->pid, SIGKILL);
+            cgroup_trial_kill(&sl->cg);
             waitpid(sl->pid, &sl->wstatus, 0);
             sl->exited = true;
         }
@@ -231,7 +283,11 @@ static bool slot_step(slot *sl, const run_spec *s, run_outcome *o)
     }
     if (!sl->exited)
         return false;
+    slot_cgroup_events(sl, s, o);
     slot_finish(sl, o);
+    /* kills what is left of the run, anywhere; cgroup_reap() removes the
+     * cgroup once the killed processes are gone */
+    cgroup_trial_remove(&sl->cg);
     return true;
 }
 
@@ -283,6 +339,7 @@ static void stop_all(slot *slots, int active, const run_spec *specs, run_outcome
             close(slots[i].fd);
         slots[i].fd = -1;
         slot_finish(&slots[i], &outs[slots[i].index]);
+        cgroup_trial_remove(&slots[i].cg);
         (void)specs;
     }
 }
@@ -300,6 +357,7 @@ rl_status run_all(const run_spec *specs, run_outcome *outs, size_t n, int jobs, 
     while (next < n || active > 0) {
         if (interrupted) {
             stop_all(slots, active, specs, outs);
+            cgroup_reap(RUN_CGROUP_WAIT);
             free(slots);
             free(pfds);
             free(id_used);
@@ -336,7 +394,9 @@ rl_status run_all(const run_spec *specs, run_outcome *outs, size_t n, int jobs, 
             } else
                 i++;
         }
+        cgroup_reap(0); /* never waits here: other runs have deadlines */
     }
+    cgroup_reap(RUN_CGROUP_WAIT);
     free(slots);
     free(pfds);
     free(id_used);
@@ -350,7 +410,8 @@ void run_outcome_free(run_outcome *o)
     memset(o, 0, sizeof *o);
 }
 
-char *run_outcome_describe(const run_outcome *o, double timeout)
+/* How the run ended, in words. */
+static char *describe_end(const run_outcome *o, double timeout)
 {
     switch (o->end) {
     case RUN_EXITED:
@@ -368,4 +429,16 @@ char *run_outcome_describe(const run_outcome *o, double timeout)
                          (unsigned)SANDBOX_MEMORY_MB);
     }
     return xstrdup("ended in an unknown way");
+}
+
+char *run_outcome_describe(const run_outcome *o, double timeout)
+{
+    char *end = describe_end(o, timeout);
+    if (!o->process_cap)
+        return end;
+    char *both = xasprintf("%s; it tried to have more than %u processes and threads at once, the "
+                           "most a run may (a fork bomb?)",
+                           end, o->process_cap);
+    free(end);
+    return both;
 }

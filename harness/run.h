@@ -3,12 +3,15 @@
  * at once.
  *
  * Each program runs in its own process group and session with a clean,
- * caller-built environment, stdin from /dev/null, resource limits (CPU
+ * caller-built environment, stdin from /dev/null (or a given file), resource limits (CPU
  * seconds, file size, open files, no core dumps), stdout and stderr captured
  * together through a pipe with a size cap (the rest is drained and dropped,
  * so a chatty program never blocks or fills the disk), and a wall-clock
- * timeout that kills the whole process group. Up to `jobs` programs run at
- * once; the caller gets one outcome per spec, in order, whatever happened.
+ * timeout that kills the whole process group. With a sandbox (sandbox.h),
+ * a program also runs in its namespaces and, where the machine allows, in a
+ * cgroup of its own that caps its tasks and memory and through which every
+ * process it left is killed. Up to `jobs` programs run at once; the caller
+ * gets one outcome per spec, in order, whatever happened.
  *
  * Ownership: run_outcome strings belong to the outcome; release them with
  * run_outcome_free().
@@ -31,6 +34,7 @@ typedef struct {
     unsigned long file_size; /* RLIMIT_FSIZE in bytes (0: 64 MiB) */
     bool no_aslr;            /* run with address randomisation off (setarch -R) */
     const sandbox *sandbox;  /* isolation beyond the process group, NULL for none */
+    const char *stdin_path;  /* file opened (by racelab's user) as stdin; NULL: /dev/null */
 } run_spec;
 
 typedef enum {
@@ -38,7 +42,7 @@ typedef enum {
     RUN_SIGNALED,      /* signal is valid */
     RUN_TIMED_OUT,     /* killed at the deadline */
     RUN_NOT_STARTED,   /* fork or exec failed: see output */
-    RUN_OUT_OF_MEMORY, /* killed for using more resident memory than the sandbox allows */
+    RUN_OUT_OF_MEMORY, /* killed for using more memory than the sandbox allows */
 } run_end;
 
 typedef struct {
@@ -49,6 +53,8 @@ typedef struct {
     char *output;   /* captured stdout+stderr, NUL-terminated (owned) */
     size_t output_len;
     bool output_truncated; /* more was written than output_cap */
+    unsigned process_cap;  /* its cgroup refused it a process or thread: the cap
+                              (pids.max) it ran into; 0 when it did not */
 } run_outcome;
 
 /* Runs every spec, at most jobs at a time, and fills outs[i] for specs[i].
@@ -66,7 +72,8 @@ void run_stop_on_interrupt(void);
 bool run_interrupted(void);
 
 /* One line for an outcome: "exited with status 1", "killed by signal 11
- * (Segmentation fault)", "timed out after 10.0 s". Returns a new string. */
+ * (Segmentation fault)", "timed out after 10.0 s", followed by the process
+ * cap when the run hit it. Returns a new string. */
 char *run_outcome_describe(const run_outcome *o, double timeout);
 
 #endif

@@ -94,9 +94,13 @@ char *sandbox_describe(const sandbox *sb)
     else if (sb->level == SANDBOX_FULL)
         what = "own pid, network, mount and IPC namespaces, an unprivileged uid per trial "
                "(256 processes at most), hidden project folder, rlimits, wall-clock timeout";
-    if (sb->memory_mb)
-        return xasprintf("isolation: %s, %lu MB resident memory", what, sb->memory_mb);
-    return xasprintf("isolation: %s", what);
+    char *cgroups = cgroup_describe(&sb->cgroups);
+    char *line = cgroups ? xasprintf("isolation: %s, %s", what, cgroups)
+                 : sb->memory_mb
+                     ? xasprintf("isolation: %s, %lu MB resident memory", what, sb->memory_mb)
+                     : xasprintf("isolation: %s", what);
+    free(cgroups);
+    return line;
 }
 
 /* Writes s to path (for the user namespace's maps); false on failure. */
@@ -277,11 +281,13 @@ void sandbox_detect(sandbox *sb)
         sb->level = SANDBOX_FULL;
     else if (most >= SANDBOX_NAMESPACES && level_works(SANDBOX_NAMESPACES))
         sb->level = SANDBOX_NAMESPACES;
+    cgroup_detect(&sb->cgroups, sb->memory_mb, SANDBOX_NPROC);
 }
 
 void sandbox_free(sandbox *sb)
 {
     strlist_free(&sb->hide);
     strlist_free(&sb->keep);
+    cgroup_free(&sb->cgroups);
     memset(sb, 0, sizeof *sb);
 }

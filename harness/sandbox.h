@@ -16,27 +16,32 @@
  *     processes (a fork bomb stops there), it cannot write root's files, and
  *     parallel trials cannot signal each other; not as root, the namespaces
  *     are made inside a user namespace;
- *   - a resident-memory cap, enforced by the runner, which sums the resident
- *     size of the trial's processes (ThreadSanitizer reserves terabytes of
- *     address space, so RLIMIT_AS cannot be used).
+ *   - where the machine allows it (cgroup.h), a cgroup per trial that caps
+ *     its tasks and its memory, counted by the kernel, and through which
+ *     the runner kills every process the trial started;
+ *   - without such a cgroup, a resident-memory cap enforced by the runner,
+ *     which sums the resident size of the trial's processes
+ *     (ThreadSanitizer reserves terabytes of address space, so RLIMIT_AS
+ *     cannot be used; shared pages are counted once per process).
  *
  * sandbox_detect() finds out once, with a throwaway child, what this
  * machine allows, and the trial gets the strongest of: namespaces and
- * a dropped uid; namespaces only; process group and rlimits only. The
- * report says which (sandbox_describe).
+ * a dropped uid; namespaces only; process group and rlimits only; with a
+ * cgroup or not, independently. The report says which (sandbox_describe).
  *
  * Ownership: a sandbox owns its strings; release with sandbox_free().
  */
 #ifndef RL_SANDBOX_H
 #define RL_SANDBOX_H
 
+#include "cgroup.h"
 #include "util.h"
 
 #include <stdbool.h>
 #include <sys/types.h>
 
 #define SANDBOX_UID_BASE 200000 /* uids of per-slot users start here */
-#define SANDBOX_NPROC 256       /* processes one trial's uid may have */
+#define SANDBOX_NPROC 256       /* processes one trial's uid (or cgroup) may have */
 #define SANDBOX_MEMORY_MB 2048  /* resident memory of one trial */
 
 typedef enum {
@@ -51,10 +56,12 @@ typedef struct {
     strlist keep;            /* folders bound back into the private /tmp */
     uid_t uid_base;          /* first per-slot uid of this racelab process */
     unsigned long memory_mb; /* resident memory cap, 0 for none */
+    cgroup_setup cgroups;    /* per-trial cgroups, when the machine allows */
 } sandbox;
 
 /* Finds the strongest level this machine allows (RACELAB_SANDBOX=none|
- * namespaces|full caps it). */
+ * namespaces|full caps it), and whether trials get cgroups
+ * (RACELAB_CGROUPS=0: never). */
 void sandbox_detect(sandbox *sb);
 
 /* Names a folder that stays visible in the private /tmp (the scratch folder
@@ -64,8 +71,9 @@ void sandbox_keep(sandbox *sb, const char *path);
 /* Adds a folder to hide from trials (ignored when it does not exist). */
 void sandbox_hide(sandbox *sb, const char *path);
 
-/* One line for the report: "pid, network and mount namespaces, uid per
- * trial, 2048 MB memory cap". Returns a new string. */
+/* One line for the report: "isolation: own pid, network, mount and IPC
+ * namespaces, ..., a cgroup v1 per trial (256 tasks, 2048 MB of memory)".
+ * Returns a new string. */
 char *sandbox_describe(const sandbox *sb);
 
 /* The uid a trial in this parallel slot runs as, or -1 when unchanged. */

@@ -18,7 +18,7 @@ bool score_check_counts(const lab_check *check, const tsan_finding *f)
            strlist_contains(&check->kinds, f->title);
 }
 
-static bool check_covers(const lab_check *check, const char *test)
+bool score_check_covers(const lab_check *check, const char *test)
 {
     if (check->tests.n == 0)
         return true;
@@ -43,7 +43,7 @@ static void expected_tests(const lab_check *check, const trial_result *trials, s
                 strlist_push(&reporting, run->name);
             for (size_t i = 0; i < run->tests.n; i++) {
                 const char *name = run->tests.items[i].name;
-                if (check_covers(check, name) && !strlist_contains(tests, name)) {
+                if (score_check_covers(check, name) && !strlist_contains(tests, name)) {
                     strlist_push(tests, name);
                     if (!strlist_contains(programs, run->name))
                         strlist_push(programs, run->name);
@@ -79,9 +79,15 @@ static bool program_ended_badly(const program_run *r)
            r->run.end == RUN_NOT_STARTED || r->run.end == RUN_OUT_OF_MEMORY;
 }
 
-/* Judges a tests check in one trial; appends why it failed to why. */
+bool score_run_incomplete(const program_run *run)
+{
+    return program_ended_badly(run) || !run->have_results || run->crashed;
+}
+
+/* Judges a tests check in one trial; appends why it failed to why, and
+ * sets *other when a program (not a test's verdict) is to blame. */
 static bool tests_hold(const lab_check *check, const trial_result *t, const strlist *tests,
-                       const strlist *programs, strbuf *why)
+                       const strlist *programs, strbuf *why, bool *other)
 {
     bool ok = true;
     for (size_t r = 0; r < t->nruns; r++) {
@@ -102,6 +108,7 @@ static bool tests_hold(const lab_check *check, const trial_result *t, const strl
             sb_append(why, "\n");
             free(how);
             ok = false;
+            *other = true;
         }
     }
     for (size_t i = 0; i < tests->n; i++) {
@@ -124,11 +131,14 @@ static bool tests_hold(const lab_check *check, const trial_result *t, const strl
     if (tests->n == 0 && ok) {
         sb_append(why, "no test result matched this check (lab.ini tests = ...)\n");
         ok = false;
+        *other = true;
     }
     return ok;
 }
 
-static bool race_free_holds(const lab_check *check, const trial_result *t, strbuf *why)
+/* Judges a race-free check in one trial; appends why it failed to why, and
+ * sets *other when more than its findings is to blame. */
+static bool race_free_holds(const lab_check *check, const trial_result *t, strbuf *why, bool *other)
 {
     unsigned counted = 0;
     /* "no report" is evidence only from programs that ran to the end: code
@@ -142,6 +152,7 @@ static bool race_free_holds(const lab_check *check, const trial_result *t, strbu
                       : run->run.end == RUN_TIMED_OUT ? "it timed out"
                                                       : "it stopped early");
             counted++;
+            *other = true;
         }
     }
     for (size_t i = 0; i < t->findings.n; i++) {
@@ -162,11 +173,13 @@ static bool race_free_holds(const lab_check *check, const trial_result *t, strbu
             sb_printf(why, "%s ended with ThreadSanitizer's status, but its report is gone\n",
                       t->runs[r].hidden ? "a hidden test program" : t->runs[r].name);
             counted++;
+            *other = true;
         }
     if (t->findings.unparsed && check->kinds.n == 0) {
         sb_printf(why, "ThreadSanitizer wrote %u report(s) that could not be read whole\n",
                   t->findings.unparsed);
         counted++;
+        *other = true;
     }
     return counted == 0;
 }
@@ -257,15 +270,15 @@ static char *run_summary(int failed, int runs)
 }
 
 static bool check_holds(const lab_check *check, const trial_result *t, const strlist *tests,
-                        const strlist *programs, strbuf *why)
+                        const strlist *programs, strbuf *why, bool *other)
 {
     switch (check->kind) {
     case CHECK_SCALING:
         return true; /* judged once, over the measurement runs: see score_scaling */
     case CHECK_TESTS:
-        return tests_hold(check, t, tests, programs, why);
+        return tests_hold(check, t, tests, programs, why, other);
     case CHECK_RACE_FREE:
-        return race_free_holds(check, t, why);
+        return race_free_holds(check, t, why, other);
     case CHECK_MECHANISM:
         return mechanism_holds(check, t, why);
     case CHECK_CONCURRENCY:
@@ -289,7 +302,7 @@ static void score_check(const lab_check *check, const trial_result *trials, size
     for (size_t t = 0; t < n; t++) {
         strbuf why;
         sb_init(&why);
-        bool ok = check_holds(check, &trials[t], &tests, &programs, &why);
+        bool ok = check_holds(check, &trials[t], &tests, &programs, &why, &out->other_reasons);
         if (!ok && ++out->failed_runs && shown.n < SCORE_DETAIL_RUNS &&
             !strlist_contains(&shown, why.data)) {
             sb_printf(&details, "run %d (seed %u, %d threads):\n%s", trials[t].index + 1,

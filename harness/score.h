@@ -34,6 +34,10 @@ typedef struct {
     int failed_runs;
     char *summary; /* one line: "failed in 3 of 20 runs (nondeterministic)" */
     char *details; /* what went wrong in the first failing run(s), or NULL */
+    /* some failing run failed for more than its findings (race-free) or its
+     * tests' verdicts (tests): a program crashed, hung, left no test report or
+     * an unreadable or erased ThreadSanitizer log; details then say what */
+    bool other_reasons;
 } check_result;
 
 /* Scores every check of lab over n trials (and the scaling measurement,
@@ -49,6 +53,14 @@ void score_all_failed(const lab_manifest *lab, const char *reason, check_result 
 
 /* True when the check counts this kind of finding. */
 bool score_check_counts(const lab_check *check, const tsan_finding *f);
+
+/* True when a tests check covers the test named `test` (its globs, or every
+ * test when it names none). */
+bool score_check_covers(const lab_check *check, const char *test);
+
+/* True when a program did not run to its end: it timed out, was killed or
+ * never started, left no test report, or one of its tests crashed. */
+bool score_run_incomplete(const program_run *run);
 
 void check_result_free(check_result *r);
 

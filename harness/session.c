@@ -5,6 +5,7 @@
 #include "session.h"
 
 #include "run.h"
+#include "term.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,8 +133,11 @@ grade_options session_grade_options(const session *s, const cli_options *o)
 
 rl_status session_write_report(const cli_options *o, const report *r, rl_err *err)
 {
+    /* colour only for a person at a terminal: the same rule for check and grade */
+    report shown = *r;
+    shown.color = !o->output && o->format == REPORT_TEXT && term_fancy(STDOUT_FILENO);
     if (!o->output)
-        return report_write(r, o->format, stdout, err);
+        return report_write(&shown, o->format, stdout, err);
     char *tmp = xasprintf("%s.partial", o->output);
     FILE *f = fopen(tmp, "w");
     rl_status st = RL_OK;
@@ -141,7 +145,7 @@ rl_status session_write_report(const cli_options *o, const report *r, rl_err *er
         st = rl_fail(err, RL_ERR_IO, "%s: cannot write the report; check the folder exists",
                      o->output);
     } else {
-        st = report_write(r, o->format, f, err);
+        st = report_write(&shown, o->format, f, err);
         if (fclose(f) != 0 && st == RL_OK)
             st = rl_fail(err, RL_ERR_IO, "%s: cannot write the report", o->output);
         if (st == RL_OK && rename(tmp, o->output) != 0)

@@ -43,7 +43,9 @@ rl_status session_toolchain(session *s, rl_err *err);
 grade_options session_grade_options(const session *s, const cli_options *o);
 
 /* Writes r in o->format to o->output (via a temporary file renamed into
- * place, so a reader never sees half a file) or to stdout. */
+ * place, so a reader never sees half a file) or to stdout; the text format
+ * is coloured when stdout is a terminal that wants it (term_fancy), never
+ * in a file. r->color is ignored. */
 rl_status session_write_report(const cli_options *o, const report *r, rl_err *err);
 
 void session_close(session *s);

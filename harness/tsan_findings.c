@@ -294,6 +294,21 @@ const char *tsan_kind_name(tsan_kind kind)
     return "other";
 }
 
+const char *tsan_kind_key(tsan_kind kind)
+{
+    static const char *const keys[TSAN_NKINDS] = {
+        [TSAN_DATA_RACE] = "data_race",
+        [TSAN_LOCK_ORDER] = "lock_order_inversion",
+        [TSAN_HEAP_USE_AFTER_FREE] = "heap_use_after_free",
+        [TSAN_THREAD_LEAK] = "thread_leak",
+        [TSAN_SIGNAL_UNSAFE] = "signal_unsafe_call",
+        [TSAN_SIGNAL_ERRNO] = "signal_handler_spoils_errno",
+        [TSAN_MUTEX_MISUSE] = "mutex_misuse",
+        [TSAN_OTHER] = "other",
+    };
+    return (unsigned)kind < TSAN_NKINDS ? keys[kind] : "other";
+}
+
 bool tsan_frame_is_probe(const tsan_frame *f)
 {
     return f->func && strncmp(f->func, "racelab_probe_", 14) == 0;

@@ -35,6 +35,8 @@ typedef enum {
     TSAN_OTHER                /* any other WARNING: ThreadSanitizer: line */
 } tsan_kind;
 
+#define TSAN_NKINDS (TSAN_OTHER + 1)
+
 /* One stack frame. func and file are NULL when TSan printed <null> (or
  * nothing, as in "#2 (bank_test+0x6300)"); line/col are 0 when unknown. */
 typedef struct {
@@ -154,6 +156,10 @@ void tsan_findings_push(tsan_findings *set, tsan_finding *f);
 
 /* A constant, human word for a kind: "data race", "lock-order inversion". */
 const char *tsan_kind_name(tsan_kind kind);
+
+/* The kind's name as a lab.ini key suffix, every character but letters and
+ * digits made '_': "data_race", "lock_order_inversion" (constant). */
+const char *tsan_kind_key(tsan_kind kind);
 
 /* True for a frame of racelab's probe (racelab_probe_*), which stands
  * between the student's code and the primitive it calls: keys and reports

@@ -250,11 +250,13 @@ rl_status file_read(const char *path, size_t cap, char **out, size_t *len, bool 
     return RL_OK;
 }
 
-rl_status file_write(const char *path, const char *data, size_t len, rl_err *err)
+/* Writes data to path, opened with the extra open flags given. */
+static rl_status write_whole(const char *path, int flags, const char *data, size_t len, rl_err *err)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+    int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | flags, 0644);
     if (fd < 0)
-        return rl_fail(err, RL_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+        return rl_fail(err, RL_ERR_IO, "%s: cannot %s: %s", path,
+                       flags & O_EXCL ? "create" : "write", strerror(errno));
     size_t done = 0;
     while (done < len) {
         ssize_t n = write(fd, data + done, len - done);
@@ -270,6 +272,16 @@ rl_status file_write(const char *path, const char *data, size_t len, rl_err *err
     if (close(fd) != 0)
         return rl_fail(err, RL_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
     return RL_OK;
+}
+
+rl_status file_write(const char *path, const char *data, size_t len, rl_err *err)
+{
+    return write_whole(path, O_TRUNC, data, len, err);
+}
+
+rl_status file_create(const char *path, const char *data, size_t len, rl_err *err)
+{
+    return write_whole(path, O_EXCL, data, len, err);
 }
 
 rl_status file_copy(const char *from, const char *to, rl_err *err)

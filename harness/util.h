@@ -64,6 +64,8 @@ bool path_exists(const char *path);
 rl_status file_read(const char *path, size_t cap, char **out, size_t *len, bool *truncated,
                     rl_err *err);
 rl_status file_write(const char *path, const char *data, size_t len, rl_err *err);
+/* The same, but never replaces a file: fails when path exists. */
+rl_status file_create(const char *path, const char *data, size_t len, rl_err *err);
 rl_status file_copy(const char *from, const char *to, rl_err *err);
 
 rl_status dir_make(const char *path, rl_err *err);        /* mkdir -p */

@@ -24,7 +24,7 @@
 #include <stdint.h>
 
 #define PROBE_MAGIC 0x52414345u /* "RACE" */
-#define PROBE_VERSION 5
+#define PROBE_VERSION 6
 
 /* X(ID, "name used in lab.ini", "what a student calls it") */
 #define PROBE_PRIMITIVES(X)                                                                        \
@@ -50,10 +50,16 @@
     X(PIPE, "pipe", "pipe")                                                                        \
     X(WAITPID, "waitpid", "waitpid or wait")                                                       \
     X(MMAP_SHARED, "mmap_shared", "mmap with MAP_SHARED")                                          \
-    X(PSHARED, "pshared", "a process-shared mutex, condition variable or semaphore")               \
-    X(SLEEP, "sleep", "sleep, usleep, nanosleep, clock_nanosleep or thrd_sleep")                   \
+    X(PSHARED, "pshared",                                                                          \
+      "a process-shared mutex, condition variable or semaphore inside MAP_SHARED memory")          \
+    X(SLEEP, "sleep",                                                                              \
+      "sleep, usleep, nanosleep, clock_nanosleep, thrd_sleep, or poll or select with nothing to "  \
+      "wait for")                                                                                  \
     X(YIELD, "yield", "sched_yield or thrd_yield")                                                 \
-    X(ATOMIC, "atomic", "C11 atomic operations")
+    X(ATOMIC, "atomic", "C11 atomic operations")                                                   \
+    X(SPIN_LOCK, "spin_lock", "pthread_spin_lock or pthread_spin_trylock")                         \
+    X(BUSY_WAIT, "busy_wait",                                                                      \
+      "a busy-wait loop (an atomic exchange or compare-and-swap retried 100 times in a row)")
 
 typedef enum {
 #define PROBE_ENUM(id, name, words) PROBE_##id,
@@ -77,18 +83,21 @@ typedef enum {
     X(pthread_cond_signal)                                                                         \
     X(pthread_cond_broadcast)                                                                      \
     X(pthread_rwlock_rdlock)                                                                       \
-    X(pthread_rwlock_tryrdlock) X(pthread_rwlock_timedrdlock) X(pthread_rwlock_wrlock)             \
-        X(pthread_rwlock_trywrlock) X(pthread_rwlock_timedwrlock) X(pthread_rwlock_unlock)         \
-            X(sem_wait) X(sem_trywait) X(sem_timedwait) X(sem_post) X(sem_init) X(pthread_once)    \
-                X(pthread_create) X(pthread_join) X(pthread_detach) X(fork) X(pipe) X(pipe2)       \
-                    X(waitpid) X(wait) X(mmap) X(pthread_mutexattr_setpshared)                     \
-                        X(pthread_condattr_setpshared) X(sleep) X(usleep) X(nanosleep)             \
-                            X(clock_nanosleep) X(thrd_sleep) X(sched_yield) X(thrd_yield) X(exit)  \
-                                X(_exit) X(read) X(mtx_init) X(mtx_lock) X(mtx_timedlock)          \
-                                    X(mtx_trylock) X(mtx_unlock) X(mtx_destroy) X(cnd_init)        \
-                                        X(cnd_wait) X(cnd_timedwait) X(cnd_signal)                 \
-                                            X(cnd_broadcast) X(cnd_destroy) X(thrd_create)         \
-                                                X(thrd_join) X(thrd_detach) X(call_once)
+    X(pthread_rwlock_tryrdlock)                                                                    \
+    X(pthread_rwlock_timedrdlock)                                                                  \
+    X(pthread_rwlock_wrlock)                                                                       \
+    X(pthread_rwlock_trywrlock)                                                                    \
+    X(pthread_rwlock_timedwrlock) X(pthread_rwlock_unlock) X(sem_wait) X(sem_trywait)              \
+        X(sem_timedwait) X(sem_post) X(sem_init) X(pthread_once) X(pthread_create) X(pthread_join) \
+            X(pthread_detach) X(fork) X(pipe) X(pipe2) X(waitpid) X(wait) X(mmap)                  \
+                X(pthread_cond_init) X(sleep) X(usleep) X(nanosleep) X(clock_nanosleep)            \
+                    X(thrd_sleep) X(sched_yield) X(thrd_yield) X(exit) X(_exit) X(read) X(poll)    \
+                        X(ppoll) X(select) X(pselect) X(pthread_spin_lock) X(pthread_spin_trylock) \
+                            X(pthread_spin_unlock) X(mtx_init) X(mtx_lock) X(mtx_timedlock)        \
+                                X(mtx_trylock) X(mtx_unlock) X(mtx_destroy) X(cnd_init)            \
+                                    X(cnd_wait) X(cnd_timedwait) X(cnd_signal) X(cnd_broadcast)    \
+                                        X(cnd_destroy) X(thrd_create) X(thrd_join) X(thrd_detach)  \
+                                            X(call_once)
 
 /* ThreadSanitizer's atomic entry points, __tsan_atomic<BITS>_<OP>: */
 #define PROBE_ATOMIC_SIZES(X) X(8, char) X(16, short) X(32, int) X(64, long long)
@@ -97,6 +106,15 @@ typedef enum {
 #define PROBE_ATOMIC_CAS(X) X(compare_exchange_strong) X(compare_exchange_weak)
 /* plus _load, _store, _compare_exchange_val, and __tsan_atomic_thread_fence,
  * __tsan_atomic_signal_fence */
+
+/* Calls counted per thread, for the first PROBE_MAX_THREADS threads that
+ * made one (in the program's process or in a child it forked). */
+#define PROBE_MAX_THREADS 64
+typedef struct {
+    uint32_t process; /* 0: the program's own process; n: the n-th child it forked */
+    uint32_t student; /* 1: a thread the student's code started */
+    uint64_t calls[PROBE_NPRIM];
+} probe_thread;
 
 /* The mapped file. Every field is written with atomic operations. */
 typedef struct {
@@ -114,7 +132,10 @@ typedef struct {
                                   (read, wait, waitpid) for any */
     uint64_t child_cpu_ns;     /* CPU time the student's children used, summed at their exit */
     uint64_t main_cpu_ns;      /* CPU time of the program's own process, at its exit */
-    uint64_t noise_events;     /* yields and sleeps the probe added */
+    uint64_t noise_events;     /* yields and sleeps the probe added, PCT hand-overs */
+    uint32_t nthreads;         /* threads that made a counted call (may exceed the table) */
+    uint32_t nprocs;           /* children forked so far, numbering them */
+    probe_thread thread[PROBE_MAX_THREADS];
 } probe_shared;
 
 #endif

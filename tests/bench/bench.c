@@ -12,11 +12,13 @@
  * Then, per lab, the share of single trials in which the starter's wrong
  * results show (some `tests` check fails: lost updates, oversold seats,
  * atomicity bugs ThreadSanitizer may not see) under each schedule-noise mode
- * (none, yield, sleep, pin to one CPU): how much noise raises detection per
- * trial.
+ * (none, yield, sleep, pin to one CPU, pct): how much noise raises detection
+ * per trial.
  *
  * Usage: bench [REPEAT] (default 5), from the project root; BENCH_LABS="01-bank
- * 05-tickets" measures only those labs.
+ * 05-tickets" measures only those labs (the noise table's adversarial
+ * submissions are always measured); BENCH_PARTS=time or BENCH_PARTS=noise
+ * only the timings or only the noise table.
  */
 #include "build.h"
 #include "grade.h"
@@ -156,35 +158,92 @@ static double detection_rate(const lab_result *r)
 
 #define NOISE_TRIALS 16
 
+/* Adversarial submissions whose bug is an ordering of synchronisation
+ * calls (two critical sections, or an atomic load then a store), the kind
+ * PCT aims at: their wrong results per trial, beside the starters'. */
+static const char *const ordering_cases[][2] = {
+    {"02-queue", "tests/submissions/02-queue/check-then-act-put"},
+    {"04-hits", "tests/submissions/04-hits/take-load-then-store"},
+    {"05-tickets", "tests/submissions/05-tickets/recheck-after-charge"},
+    {"10-transfers", "tests/submissions/10-transfers/debit-then-credit"},
+};
+
+/* One row: lab id's files from dir, NOISE_TRIALS trials per noise mode. */
+static void noise_row(session *s, const char *id, const char *dir, const char *label)
+{
+    lab_manifest m;
+    rl_err err = {{0}};
+    if (manifest_load(s->labs_root, s->solutions_root, id, &m, &err) != RL_OK)
+        return;
+    bool wanted = has_tests_check(&m);
+    strlist files = {0};
+    char *where = dir ? realpath(dir, NULL) : NULL; /* grading wants absolute paths */
+    files_in(&m, where ? where : m.dir, &files);
+    free(where);
+    printf("%-40s", label);
+    for (size_t mode = 0; wanted && mode < GRADE_NOISE_MODES; mode++) {
+        lab_manifest copy;
+        manifest_load(s->labs_root, s->solutions_root, id, &copy, &err);
+        cli_options o = {.seed = 1, .trials = NOISE_TRIALS, .noise = grade_noise_modes[mode]};
+        grade_options g = session_grade_options(s, &o);
+        lab_result r;
+        grade_lab(&g, &copy, &files, &r);
+        printf(" %7.0f%%", 100 * detection_rate(&r));
+        lab_result_free(&r);
+    }
+    printf("%s\n", wanted ? "" : "   (no tests check)");
+    strlist_free(&files);
+    manifest_free(&m);
+}
+
 static void noise_table(session *s, const strlist *ids)
 {
-    printf("\nschedule noise: share of single trials that catch the starter's wrong results "
-           "(%d trials per mode)\n",
+    printf("\nschedule noise: share of single trials that catch wrong results (%d trials per "
+           "mode)\n",
            NOISE_TRIALS);
-    printf("%-14s %8s %8s %8s %8s\n", "lab", "none", "yield", "sleep", "pin");
+    printf("%-40s", "starter / submission");
+    for (size_t mode = 0; mode < GRADE_NOISE_MODES; mode++)
+        printf(" %8s", grade_noise_modes[mode]);
+    printf("\n");
+    for (size_t l = 0; l < ids->n; l++)
+        noise_row(s, ids->items[l], NULL, ids->items[l]);
+    for (size_t c = 0; c < sizeof ordering_cases / sizeof ordering_cases[0]; c++)
+        noise_row(s, ordering_cases[c][0], ordering_cases[c][1], ordering_cases[c][1] + 18);
+}
+
+/* Grading time, TSan's and the probe's cost per lab, and the catalogue. */
+static void time_table(session *s, const strlist *ids, int repeat)
+{
+    rl_err err = {{0}};
+    printf("%-12s %14s %14s %10s %10s %9s %9s\n", "lab", "starter (s)", "solution (s)", "tsan run",
+           "plain run", "overhead", "probe");
+    double *samples = xcalloc((size_t)repeat, sizeof *samples);
+    double *catalogue = xcalloc((size_t)repeat, sizeof *catalogue);
     for (size_t l = 0; l < ids->n; l++) {
-        lab_manifest m;
-        rl_err err = {{0}};
-        if (manifest_load(s->labs_root, s->solutions_root, ids->items[l], &m, &err) != RL_OK)
-            continue;
-        bool wanted = has_tests_check(&m);
-        strlist files = {0};
-        files_in(&m, m.dir, &files);
-        printf("%-14s", ids->items[l]);
-        for (size_t mode = 0; wanted && mode < 4; mode++) {
-            lab_manifest copy;
-            manifest_load(s->labs_root, s->solutions_root, ids->items[l], &copy, &err);
-            cli_options o = {.seed = 1, .trials = NOISE_TRIALS, .noise = grade_noise_modes[mode]};
-            grade_options g = session_grade_options(s, &o);
-            lab_result r;
-            grade_lab(&g, &copy, &files, &r);
-            printf(" %7.0f%%", 100 * detection_rate(&r));
-            lab_result_free(&r);
+        double score = 0, solution_score = 0, t_start, t_sol;
+        for (int i = 0; i < repeat; i++)
+            samples[i] = grade_once(s, ids->items[l], s->labs_root, &score);
+        t_start = median(samples, repeat);
+        for (int i = 0; i < repeat; i++) {
+            samples[i] = grade_once(s, ids->items[l], s->solutions_root, &solution_score);
+            catalogue[i] += samples[i];
         }
-        printf("%s\n", wanted ? "" : "   (no tests check)");
-        strlist_free(&files);
+        t_sol = median(samples, repeat);
+        lab_manifest m;
+        manifest_load(s->labs_root, s->solutions_root, ids->items[l], &m, &err);
+        double tsan = program_seconds(s, &m, BUILD_TSAN, true, repeat);
+        double bare = program_seconds(s, &m, BUILD_TSAN, false, repeat);
+        double plain = program_seconds(s, &m, BUILD_PLAIN, true, repeat);
+        printf("%-12s %14.2f %14.2f %9.3fs %9.3fs %8.1fx %+8.0f%%   (starter %g, solution %g/%g)\n",
+               ids->items[l], t_start, t_sol, tsan, plain, plain > 0 ? tsan / plain : 0,
+               bare > 0 ? 100 * (tsan - bare) / bare : 0, score, solution_score, m.max_points);
         manifest_free(&m);
     }
+    printf("%-12s %14s %14.2f   (median seconds to grade every lab's solution, one after "
+           "another)\n",
+           "catalogue", "", median(catalogue, repeat));
+    free(samples);
+    free(catalogue);
 }
 
 int main(int argc, char **argv)
@@ -213,38 +272,19 @@ int main(int argc, char **argv)
         strlist_free(&wanted);
         ids = keep;
     }
+    const char *parts = getenv("BENCH_PARTS");
+    bool timings = !parts || !*parts || strcmp(parts, "time") == 0;
+    bool noise = !parts || !*parts || strcmp(parts, "noise") == 0;
+    if (!timings && !noise) {
+        fprintf(stderr, "bench: BENCH_PARTS=%s: use time or noise\n", parts);
+        return 2;
+    }
     printf("racelab bench: %s, %d cores, median of %d gradings per row\n", s.tc.version, s.jobs,
            repeat);
-    printf("%-12s %14s %14s %10s %10s %9s %9s\n", "lab", "starter (s)", "solution (s)", "tsan run",
-           "plain run", "overhead", "probe");
-    double *samples = xcalloc((size_t)repeat, sizeof *samples);
-    double *catalogue = xcalloc((size_t)repeat, sizeof *catalogue);
-    for (size_t l = 0; l < ids.n; l++) {
-        double score = 0, solution_score = 0, t_start, t_sol;
-        for (int i = 0; i < repeat; i++)
-            samples[i] = grade_once(&s, ids.items[l], s.labs_root, &score);
-        t_start = median(samples, repeat);
-        for (int i = 0; i < repeat; i++) {
-            samples[i] = grade_once(&s, ids.items[l], s.solutions_root, &solution_score);
-            catalogue[i] += samples[i];
-        }
-        t_sol = median(samples, repeat);
-        lab_manifest m;
-        manifest_load(s.labs_root, s.solutions_root, ids.items[l], &m, &err);
-        double tsan = program_seconds(&s, &m, BUILD_TSAN, true, repeat);
-        double bare = program_seconds(&s, &m, BUILD_TSAN, false, repeat);
-        double plain = program_seconds(&s, &m, BUILD_PLAIN, true, repeat);
-        printf("%-12s %14.2f %14.2f %9.3fs %9.3fs %8.1fx %+8.0f%%   (starter %g, solution %g/%g)\n",
-               ids.items[l], t_start, t_sol, tsan, plain, plain > 0 ? tsan / plain : 0,
-               bare > 0 ? 100 * (tsan - bare) / bare : 0, score, solution_score, m.max_points);
-        manifest_free(&m);
-    }
-    printf("%-12s %14s %14.2f   (median seconds to grade every lab's solution, one after "
-           "another)\n",
-           "catalogue", "", median(catalogue, repeat));
-    free(samples);
-    free(catalogue);
-    noise_table(&s, &ids);
+    if (timings)
+        time_table(&s, &ids, repeat);
+    if (noise)
+        noise_table(&s, &ids);
     strlist_free(&ids);
     session_close(&s);
     return 0;

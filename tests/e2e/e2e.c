@@ -24,7 +24,9 @@ e2e_run e2e_racelab(const char *const *args, const char *const *env)
     strlist_push_owned(&envp, NULL);
     char *cwd = realpath(".", NULL);
     run_spec spec = {.argv = (const char *const *)argv.items,
-                     .envp = (const char *const *)envp.items, .cwd = cwd, .timeout = 300,
+                     .envp = (const char *const *)envp.items,
+                     .cwd = cwd,
+                     .timeout = 300,
                      .output_cap = 4 << 20};
     run_outcome o;
     run_all(&spec, &o, 1, 1, NULL);
@@ -32,6 +34,32 @@ e2e_run e2e_racelab(const char *const *args, const char *const *env)
     o.output = NULL;
     run_outcome_free(&o);
     strlist_free(&argv);
+    strlist_free(&envp);
+    free(cwd);
+    return r;
+}
+
+e2e_run e2e_command(const char *const *argv, const char *home, const char *const *env,
+                    double timeout)
+{
+    strlist envp = {0};
+    strlist_push(&envp, "PATH=/usr/local/bin:/usr/bin:/bin");
+    if (home)
+        strlist_push_owned(&envp, xasprintf("HOME=%s", home));
+    for (size_t i = 0; env && env[i]; i++)
+        strlist_push(&envp, env[i]);
+    strlist_push_owned(&envp, NULL);
+    char *cwd = realpath(".", NULL);
+    run_spec spec = {.argv = argv,
+                     .envp = (const char *const *)envp.items,
+                     .cwd = cwd,
+                     .timeout = timeout,
+                     .output_cap = 16 << 20};
+    run_outcome o;
+    run_all(&spec, &o, 1, 1, NULL);
+    e2e_run r = {.status = o.end == RUN_EXITED ? o.exit_code : -1, .output = o.output};
+    o.output = NULL;
+    run_outcome_free(&o);
     strlist_free(&envp);
     free(cwd);
     return r;

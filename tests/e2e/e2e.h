@@ -21,6 +21,12 @@ typedef struct {
 e2e_run e2e_racelab(const char *const *args, const char *const *env);
 void e2e_run_free(e2e_run *r);
 
+/* Runs any program (argv[0] a path, NULL-terminated argv) from the project
+ * root with PATH, HOME=home (when not NULL) and extra env entries, for at
+ * most timeout seconds. */
+e2e_run e2e_command(const char *const *argv, const char *home, const char *const *env,
+                    double timeout);
+
 /* Parses a JSON file; NULL when missing or invalid. */
 json_t *e2e_json_file(const char *path);
 

@@ -27,6 +27,12 @@
  *   listen PORT                         a TCP socket listens on
  *                                       127.0.0.1:PORT while the case runs
  *   env NAME=VALUE                      added to racelab's environment
+ *   cgroups used|unused                 whether the trials ran in cgroups
+ *                                       (the report's isolation note says
+ *                                       "a cgroup v1|v2 per trial"); "used"
+ *                                       on a machine that gives racelab no
+ *                                       cgroups says so in one line and
+ *                                       checks the rest (the fallback)
  *
  * Every line but the first may end in a comment, " # ...", and a comment
  * containing "grader bug" marks what the grader should do but does not yet:
@@ -40,8 +46,11 @@
  * the per-trial users of that racelab (uid 200000 + (pid % 100000) * 64, 64
  * of them; racelab's pid is caught by a thread while it runs) is left after
  * a second's grace: other racelab runs on the machine have uids >= 200000
- * too, so a plain "uid >= 200000" scan would blame them. One cmocka test per
- * folder, in sorted order.
+ * too, so a plain "uid >= 200000" scan would blame them, and that no cgroup
+ * named after that racelab (racelab-PID, racelab-PID-SLOT-N) is left anywhere
+ * under /sys/fs/cgroup. One cmocka test per folder, in sorted order, and a
+ * last one: racelab stopped by SIGTERM while its trials run leaves no
+ * process and no cgroup behind either.
  */
 #include "e2e.h"
 #include "util.h"
@@ -49,6 +58,7 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -60,6 +70,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -85,6 +96,7 @@ typedef enum {
     EXP_ABSENT,
     EXP_LISTEN,
     EXP_ENV,
+    EXP_CGROUPS,
 } exp_kind;
 
 /* One line of expect. */
@@ -137,6 +149,7 @@ static const struct {
     {"absent", EXP_ABSENT},
     {"listen", EXP_LISTEN},
     {"env", EXP_ENV},
+    {"cgroups", EXP_CGROUPS},
 };
 
 static int read_expect(const char *dir, exp_line *lines)
@@ -267,6 +280,38 @@ static int processes_of_uids(unsigned lo, unsigned hi, char *out, size_t cap)
     }
     closedir(d);
     return count;
+}
+
+/* ---- cgroups ---- */
+
+#include "../unit/cgroups_expected.h"
+
+/* Cgroup folders under root named racelab-PID or racelab-PID-..., searched
+ * depth levels down; appends their paths to out (up to cap). */
+static int racelab_cgroups_under(const char *root, int pid, int depth, char *out, size_t cap)
+{
+    DIR *d = depth > 0 ? opendir(root) : NULL;
+    if (!d)
+        return 0;
+    char mine[64];
+    int n = snprintf(mine, sizeof mine, "racelab-%d", pid), found = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_type != DT_DIR || e->d_name[0] == '.')
+            continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", root, e->d_name);
+        if (strncmp(e->d_name, mine, (size_t)n) == 0 &&
+            (e->d_name[n] == '\0' || e->d_name[n] == '-')) {
+            size_t used = strlen(out);
+            if (used + strlen(path) + 2 < cap)
+                snprintf(out + used, cap - used, " %s", path);
+            found++;
+        }
+        found += racelab_cgroups_under(path, pid, depth - 1, out, cap);
+    }
+    closedir(d);
+    return found;
 }
 
 /* ---- reading the report ---- */
@@ -571,6 +616,20 @@ static void case_is_graded_correctly(void **state)
             if ((root && json_has_anywhere(root, e->text)) || (raw && strstr(raw, e->text)))
                 mismatch(&t, e, "the report contains \"%s\"", e->text);
             break;
+        case EXP_CGROUPS: {
+            bool used = root && array_has(json_object_get(root, "notes"), "a cgroup v");
+            if (strcmp(e->text, "used") != 0 && strcmp(e->text, "unused") != 0)
+                mismatch(&t, e, "cgroups takes used or unused, not \"%s\"", e->text);
+            else if (strcmp(e->text, "unused") == 0 && used)
+                mismatch(&t, e, "the trials ran in cgroups, which this case turns off");
+            else if (strcmp(e->text, "used") == 0 && !used && cgroups_expected())
+                mismatch(&t, e, "the trials ran without cgroups, though this machine allows them");
+            else if (strcmp(e->text, "used") == 0 && !used)
+                print_message("[  NOTE    ] %s: this machine gives racelab no cgroups: checked "
+                              "the fallback instead\n",
+                              c->name);
+            break;
+        }
         case EXP_ABSENT: {
             struct stat st;
             if (lstat(e->text, &st) == 0) {
@@ -627,6 +686,12 @@ static void case_is_graded_correctly(void **state)
         if (left)
             mismatch(&t, NULL, "%d process%s of the trial uids %u-%u left %.0f s after grading:%s",
                      left, left == 1 ? "" : "es", lo, lo + SLOT_UIDS - 1, LEFTOVER_GRACE, list);
+        /* nor any cgroup of that racelab */
+        list[0] = '\0';
+        int cgroups = racelab_cgroups_under("/sys/fs/cgroup", racelab_pid, 8, list, sizeof list);
+        if (cgroups)
+            mismatch(&t, NULL, "%d cgroup%s of racelab (pid %d) left after grading:%s", cgroups,
+                     cgroups == 1 ? "" : "s", racelab_pid, list);
     }
 
     free(raw);
@@ -638,6 +703,97 @@ static void case_is_graded_correctly(void **state)
     if (t.wrong)
         fail_msg("%s: %d expectation%s not met (%d marked grader bug)", c->name, t.wrong,
                  t.wrong == 1 ? "" : "s", t.bugs);
+}
+
+/* ---- stopped mid-trial ---- */
+
+/* Whether a test program (a process named test_bank...) runs below pid. */
+static bool trial_running(int pid)
+{
+    DIR *d = opendir("/proc");
+    if (!d)
+        return false;
+    bool found = false;
+    struct dirent *e;
+    while (!found && (e = readdir(d)) != NULL) {
+        int p = atoi(e->d_name);
+        for (int depth = 0; p > 1 && depth < 8 && !found; depth++) {
+            char path[64], buf[512];
+            snprintf(path, sizeof path, "/proc/%d/stat", p);
+            FILE *f = fopen(path, "r");
+            if (!f)
+                break;
+            size_t n = fread(buf, 1, sizeof buf - 1, f);
+            fclose(f);
+            buf[n] = '\0';
+            char *lparen = strchr(buf, '('), *rparen = strrchr(buf, ')');
+            if (!lparen || !rparen)
+                break;
+            if (depth == 0 && strncmp(lparen + 1, "test_bank", 9) != 0)
+                break;
+            int parent = 0;
+            sscanf(rparen + 2, "%*c %d", &parent);
+            found = parent == pid;
+            p = parent;
+        }
+    }
+    closedir(d);
+    return found;
+}
+
+/* racelab gets SIGTERM while its trials run (an endless loop, 30 s
+ * timeout): it stops within seconds and leaves no process of its trial
+ * users and no cgroup behind. */
+static void sigterm_mid_trial_leaves_nothing(void **state)
+{
+    (void)state;
+    char *tmp = e2e_tempdir(), out[1024];
+    snprintf(out, sizeof out, "%s/r.json", tmp);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR);
+        dup2(null, 0);
+        dup2(null, 1);
+        dup2(null, 2);
+        execl("build/racelab", "build/racelab", "grade", "--submission", CORPUS "/infinite-loop",
+              "--lab", LAB, "--format", "json", "--output", out, "--trials", TRIALS, "--timeout",
+              "30", (char *)NULL);
+        _exit(127);
+    }
+    double until = now() + 60;
+    while (!trial_running(pid) && now() < until)
+        usleep(20000);
+    bool running = trial_running(pid);
+    usleep(300000);
+    double start = now();
+    kill(pid, SIGTERM);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    double took = now() - start;
+    print_message("sigterm: racelab stopped %.1f s after SIGTERM (%s)\n", took,
+                  WIFEXITED(status) ? "exited" : "killed");
+    unsigned lo = SLOT_UID_BASE + (unsigned)(pid % 100000) * SLOT_UIDS;
+    char list[2048] = "";
+    int left = 0;
+    double grace = now() + LEFTOVER_GRACE;
+    do {
+        left = processes_of_uids(lo, lo + SLOT_UIDS, list, sizeof list);
+        if (left)
+            usleep(50000);
+    } while (left && now() < grace);
+    list[0] = '\0';
+    int cgroups = racelab_cgroups_under("/sys/fs/cgroup", pid, 8, list, sizeof list);
+    e2e_rmtree(tmp);
+    free(tmp);
+    if (!running)
+        fail_msg("no trial of %s started within 60 s", CORPUS "/infinite-loop");
+    if (!WIFEXITED(status) || took > 10)
+        fail_msg("racelab did not exit by itself within 10 s of SIGTERM");
+    if (left)
+        fail_msg("%d process%s of the trial uids left after SIGTERM", left, left == 1 ? "" : "es");
+    if (cgroups)
+        fail_msg("%d cgroup%s left after SIGTERM:%s", cgroups, cgroups == 1 ? "" : "s", list);
 }
 
 /* ---- the corpus ---- */
@@ -653,7 +809,7 @@ int main(void)
     struct dirent **entries;
     int count = case_folders(&entries);
     hostile_case *cases = calloc((size_t)count + 1, sizeof *cases);
-    struct CMUnitTest *tests = calloc((size_t)count + 1, sizeof *tests);
+    struct CMUnitTest *tests = calloc((size_t)count + 2, sizeof *tests);
     if (!cases || !tests)
         return 1;
     int ncases = 0;
@@ -676,8 +832,10 @@ int main(void)
                 CORPUS);
         return 1;
     }
+    tests[ncases] = (struct CMUnitTest){.name = "sigterm-mid-trial",
+                                        .test_func = sigterm_mid_trial_leaves_nothing};
     double start = now();
-    int rc = _cmocka_run_group_tests("e2e_hostile", tests, (size_t)ncases, NULL, NULL);
+    int rc = _cmocka_run_group_tests("e2e_hostile", tests, (size_t)ncases + 1, NULL, NULL);
     fprintf(stderr, "test_hostile: %d cases in %.1f s\n", ncases, now() - start);
     free(tests);
     free(cases);

@@ -100,8 +100,9 @@ static int teardown(void **state)
     return 0;
 }
 
-/* Grades code as 90-probe's work.c; returns the lab's JSON entry (caller decrefs root). */
-static json_t *grade(const char *code, json_t **doc)
+/* Grades code as 90-probe's work.c, with the noise mode given (NULL: by
+ * seed); returns the lab's JSON entry (the caller decrefs *doc). */
+static json_t *grade_noise(const char *code, const char *noise, json_t **doc)
 {
     char *dir = e2e_tempdir();
     e2e_write(dir, "sub/work.c", code);
@@ -110,8 +111,10 @@ static json_t *grade(const char *code, json_t **doc)
     snprintf(out, sizeof out, "%s/r.json", dir);
     snprintf(env0, sizeof env0, "RACELAB_ROOT=%s", root);
     const char *env[] = {env0, NULL};
-    const char *args[] = {"grade",    "--submission", sub,        "--lab", "90-probe",
-                          "--format", "json",         "--output", out,     NULL};
+    const char *args[] = {"grade", "--submission", sub, "--lab",   "90-probe", "--format",
+                          "json",  "--output",     out, "--noise", noise,      NULL};
+    if (!noise)
+        args[9] = NULL;
     e2e_run r = e2e_racelab(args, env);
     if (r.status != 0)
         print_error("%s\n", r.output);
@@ -122,6 +125,11 @@ static json_t *grade(const char *code, json_t **doc)
     e2e_rmtree(dir);
     free(dir);
     return json_array_get(json_object_get(*doc, "labs"), 0);
+}
+
+static json_t *grade(const char *code, json_t **doc)
+{
+    return grade_noise(code, NULL, doc);
 }
 
 static json_t *check(json_t *lab, const char *id)
@@ -162,6 +170,24 @@ static void counts_exactly_the_students_calls(void **state)
     assert_int_equal(call_count(probe, "sleep"), 0);
     assert_int_equal(json_integer_value(json_object_get(probe, "threads_max")), 2);
     assert_int_equal(json_integer_value(json_object_get(probe, "processes_max")), 1);
+    /* per thread: each of the two student threads locked 10 times; the
+     * test's main thread made the other calls */
+    size_t i;
+    json_t *row;
+    int workers = 0, others = 0;
+    json_array_foreach(json_object_get(probe, "threads"), i, row)
+    {
+        if (json_is_true(json_object_get(row, "student"))) {
+            assert_int_equal(call_count(row, "mutex_lock"), 10);
+            assert_int_equal(call_count(row, "thread_create"), 0);
+            workers++;
+        } else {
+            assert_int_equal(call_count(row, "mutex_lock"), 0);
+            others += (int)call_count(row, "thread_create");
+        }
+    }
+    assert_int_equal(workers, 2);
+    assert_int_equal(others, 2);
     for (const char *id = "tests"; id; id = NULL)
         assert_true(json_is_true(json_object_get(check(lab, id), "passed")));
     assert_true(json_is_true(json_object_get(check(lab, "race-free"), "passed")));
@@ -183,8 +209,9 @@ static void races_still_show_and_cheats_are_named(void **state)
     assert_false(json_is_true(json_object_get(uses, "passed")));
     const char *why = json_string_value(json_object_get(uses, "details"));
     assert_non_null(strstr(why, "called pthread_mutex_lock 0 times; this lab wants at least 20"));
-    assert_non_null(strstr(why, "called sleep, usleep, nanosleep, clock_nanosleep or thrd_sleep 1 "
-                                "time; this lab does not allow it"));
+    assert_non_null(strstr(why, "called sleep, usleep, nanosleep, clock_nanosleep, thrd_sleep, or "
+                                "poll or select with nothing to wait for 1 time; this lab does "
+                                "not allow it"));
     json_t *parallel = check(lab, "parallel");
     /* two threads overlap in the second loop: min_threads 2 holds */
     assert_true(json_is_true(json_object_get(parallel, "passed")));
@@ -247,6 +274,114 @@ static void probe_counters_do_not_order_threads(void **state)
     }
 }
 
+/* Waiting the wrong ways: a spin lock made of an atomic_flag (threads hold
+ * it ~0.2 ms, so the other spins on it thousands of times), a pthread spin
+ * lock, and sleeps through poll and select with nothing to wait for. */
+static const char spins_and_sleeps[] =
+    "#include \"work.h\"\n#include <poll.h>\n#include <pthread.h>\n#include <stdatomic.h>\n"
+    "#include <sys/select.h>\n"
+    "static atomic_flag busy = ATOMIC_FLAG_INIT; /* guards total */\n"
+    "static pthread_spinlock_t spin;             /* guards other */\n"
+    "static int total, other;\n"
+    "static void hold(void) { for (volatile int i = 0; i < 20000; i++) ; }\n"
+    "static void *worker(void *arg) { for (int i = 0; i < 50; i++) {\n"
+    "    while (atomic_flag_test_and_set(&busy)) ;\n"
+    "    total++; hold(); atomic_flag_clear(&busy);\n"
+    "    pthread_spin_lock(&spin); other++; pthread_spin_unlock(&spin); } return arg; }\n"
+    "int work(int threads) { (void)threads; pthread_t t[2]; pthread_spin_init(&spin, 0);\n"
+    "    for (int i = 0; i < 2; i++) pthread_create(&t[i], 0, worker, 0);\n"
+    "    for (int i = 0; i < 2; i++) pthread_join(t[i], 0);\n"
+    "    poll(NULL, 0, 1);\n"
+    "    struct timeval tv = {0, 1000}; select(0, NULL, NULL, NULL, &tv);\n"
+    "    return total + other; }\n";
+
+static void spins_and_sleeps_are_counted(void **state)
+{
+    (void)state;
+    json_t *doc;
+    json_t *lab = grade_noise(spins_and_sleeps, "none", &doc); /* noise would break spins up */
+    long long busy = 0;
+    size_t i;
+    json_t *trial;
+    json_array_foreach(json_object_get(lab, "trials"), i, trial)
+    {
+        json_t *probe =
+            json_object_get(json_array_get(json_object_get(trial, "programs"), 0), "probe");
+        assert_int_equal(call_count(probe, "spin_lock"), 100);
+        assert_int_equal(call_count(probe, "sleep"), 2);
+        busy += call_count(probe, "busy_wait");
+    }
+    assert_true(busy >= 1);
+    json_t *uses = check(lab, "uses");
+    assert_false(json_is_true(json_object_get(uses, "passed")));
+    assert_non_null(strstr(json_string_value(json_object_get(uses, "details")),
+                           "poll or select with nothing to wait for 2 times"));
+    json_decref(doc);
+}
+
+/* The PCT scheduler hands the turn between threads with synchronisation
+ * TSan must not see: a race stays visible in every run, and correct code
+ * still passes every check. */
+static void pct_keeps_races_visible_and_code_correct(void **state)
+{
+    (void)state;
+    json_t *doc;
+    json_t *lab = grade_noise(hidden_by_counters, "pct", &doc);
+    json_t *race = check(lab, "race-free");
+    assert_false(json_is_true(json_object_get(race, "passed")));
+    assert_int_equal(json_integer_value(json_object_get(race, "failed_runs")),
+                     json_integer_value(json_object_get(race, "runs")));
+    json_decref(doc);
+    lab = grade_noise(student, "pct", &doc);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(lab, "trials"), 0), "noise")),
+                        "pct");
+    for (const char *const *id =
+             (const char *const[]){"tests", "race-free", "uses", "parallel", NULL};
+         *id; id++)
+        assert_true(json_is_true(json_object_get(check(lab, *id), "passed")));
+    json_decref(doc);
+}
+
+/* Locks taken in opposite orders by two threads that never overlap: no
+ * deadlock happens, but TSan reports the inversion, as long as the probe
+ * takes every lock the blocking way (TSan leaves try-locks out of its
+ * lock-order graph). */
+static const char lock_order[] =
+    "#include \"work.h\"\n#include <pthread.h>\n#include <semaphore.h>\n"
+    "static pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER, b = PTHREAD_MUTEX_INITIALIZER;\n"
+    "static int total; /* guarded by a and b */\n"
+    "static void *ab(void *arg) { for (int i = 0; i < 10; i++) { pthread_mutex_lock(&a);\n"
+    "    pthread_mutex_lock(&b); total++; pthread_mutex_unlock(&b); pthread_mutex_unlock(&a); }\n"
+    "    return arg; }\n"
+    "static void *ba(void *arg) { pthread_mutex_lock(&b); pthread_mutex_lock(&a); total++;\n"
+    "    pthread_mutex_unlock(&a); pthread_mutex_unlock(&b); return arg; }\n"
+    "int work(int threads) { (void)threads; pthread_t t; sem_t s; sem_init(&s, 0, 0);\n"
+    "    pthread_create(&t, 0, ab, 0); pthread_join(t, 0);\n"
+    "    pthread_create(&t, 0, ba, 0); pthread_join(t, 0);\n"
+    "    for (int i = 0; i < 3; i++) sem_post(&s);\n    return total; }\n";
+
+static void lock_order_inversion_is_seen_through_the_probe(void **state)
+{
+    (void)state;
+    json_t *doc;
+    json_t *lab = grade(lock_order, &doc);
+    json_t *race = check(lab, "race-free");
+    assert_false(json_is_true(json_object_get(race, "passed")));
+    assert_int_equal(json_integer_value(json_object_get(race, "failed_runs")),
+                     json_integer_value(json_object_get(race, "runs")));
+    bool inversion = false;
+    size_t i;
+    json_t *f;
+    json_array_foreach(json_object_get(lab, "findings"), i, f)
+    {
+        inversion = inversion || strcmp(json_string_value(json_object_get(f, "kind")),
+                                        "lock-order inversion") == 0;
+    }
+    assert_true(inversion);
+    json_decref(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -254,6 +389,9 @@ int main(void)
         cmocka_unit_test(races_still_show_and_cheats_are_named),
         cmocka_unit_test(join_after_create_fails_concurrency),
         cmocka_unit_test(probe_counters_do_not_order_threads),
+        cmocka_unit_test(spins_and_sleeps_are_counted),
+        cmocka_unit_test(pct_keeps_races_visible_and_code_correct),
+        cmocka_unit_test(lock_order_inversion_is_seen_through_the_probe),
     };
     return cmocka_run_group_tests_name("e2e_probe", tests, setup, teardown);
 }

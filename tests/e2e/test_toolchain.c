@@ -76,8 +76,8 @@ static void runtime_needing_aslr_off_runs_that_way(void **state)
     char env0[600];
     snprintf(env0, sizeof env0, "RACELAB_CC=%s", cc);
     const char *env[] = {env0, NULL};
-    const char *args[] = {"grade", "--submission", "solutions/01-bank", "--lab", "01-bank",
-                          "--trials", "2", NULL};
+    const char *args[] = {
+        "grade", "--submission", "solutions/01-bank", "--lab", "01-bank", "--trials", "2", NULL};
     e2e_run r = e2e_racelab(args, env);
     if (r.status != 0 || !strstr(r.output, "Total: 100/100"))
         print_error("%s\n", r.output);
@@ -99,8 +99,8 @@ static void broken_sanitizer_still_writes_complete_result(void **state)
     snprintf(env0, sizeof env0, "RACELAB_CC=%s", cc);
     snprintf(out, sizeof out, "%s/results.json", dir);
     const char *env[] = {env0, NULL};
-    const char *args[] = {"grade", "--submission", "solutions/01-bank", "--lab", "01-bank",
-                          "--format", "gradescope", "--output", out, NULL};
+    const char *args[] = {"grade",    "--submission", "solutions/01-bank", "--lab", "01-bank",
+                          "--format", "gradescope",   "--output",          out,     NULL};
     e2e_run r = e2e_racelab(args, env);
     assert_int_equal(r.status, 3);
     assert_non_null(strstr(r.output, "ThreadSanitizer does not work here"));
@@ -110,8 +110,8 @@ static void broken_sanitizer_still_writes_complete_result(void **state)
     assert_true(json_array_size(tests) >= 3); /* every check of 01-bank, scored */
     assert_string_equal(json_string_value(json_object_get(json_array_get(tests, 0), "status")),
                         "failed");
-    assert_non_null(strstr(
-        json_string_value(json_object_get(json_array_get(tests, 0), "output")), "ThreadSanitizer"));
+    assert_non_null(strstr(json_string_value(json_object_get(json_array_get(tests, 0), "output")),
+                           "ThreadSanitizer"));
     json_decref(root);
     e2e_run_free(&r);
     free(cc);

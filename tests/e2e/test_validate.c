@@ -23,8 +23,10 @@ static void validate_one(void **state)
 {
     const char *lab = *state;
     const char *runs = getenv("VALIDATE_RUNS"), *trials = getenv("VALIDATE_TRIALS");
-    const char *args[] = {"validate", lab, "--runs", runs && *runs ? runs : "1", "--trials",
-                          trials && *trials ? trials : "4", "-v", NULL};
+    const char *args[] = {"validate", lab,
+                          "--runs",   runs && *runs ? runs : "1",
+                          "--trials", trials && *trials ? trials : "4",
+                          "-v",       NULL};
     e2e_run r = e2e_racelab(args, NULL);
     if (r.status != 0)
         print_error("%s\n", r.output);

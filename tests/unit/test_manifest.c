@@ -95,6 +95,7 @@ static void good_file_gives_every_field(void **state)
     assert_int_equal(m.checks[1].kind, CHECK_TESTS);
     assert_string_equal(m.checks[1].tests.items[0], "deposits_*");
     assert_true(m.max_points == 100.5);
+    assert_string_equal(m.hidden_visibility, "after_published"); /* the default */
     manifest_free(&m);
 }
 
@@ -122,7 +123,8 @@ static void broken_files_name_line_and_fix(void **state)
     (void)state;
     expect_error(LAB CHECK "point = 4\n", "lab.ini:8", "'point'");
     expect_error(LAB "colour = red\n" CHECK, "lab.ini:5", "'colour'");
-    expect_error(LAB "[check a]\nkind = magic\npoints = 1\n", "lab.ini:6", "tests, race-free, mechanism, concurrency or scaling");
+    expect_error(LAB "[check a]\nkind = magic\npoints = 1\n", "lab.ini:6",
+                 "tests, race-free, mechanism, concurrency or scaling");
     expect_error(LAB "[check a]\nkind = tests\npoints = lots\n", "lab.ini:7", "points = lots");
     expect_error(LAB "[check a]\nkind = tests\npoints = -3\n", "lab.ini:7", "from 0");
     expect_error(LAB "trials = 0\n" CHECK, "lab.ini:5", "trials");
@@ -138,20 +140,37 @@ static void broken_files_name_line_and_fix(void **state)
     expect_error("[lab]\nstudent_files = bank.c\ntests = test_bank.c\n" CHECK, "title", NULL);
     expect_error("[lab]\ntitle = t\ntests = test_bank.c\n" CHECK, "student_files", NULL);
     expect_error("[lab]\ntitle = t\nstudent_files = bank.c\n" CHECK, "tests", NULL);
-    expect_error("[lab]\ntitle = t\nstudent_files = gone.c\ntests = test_bank.c\n" CHECK,
-                 "gone.c", "not in");
+    expect_error("[lab]\ntitle = t\nstudent_files = gone.c\ntests = test_bank.c\n" CHECK, "gone.c",
+                 "not in");
     expect_error("[lab]\ntitle = t\nstudent_files = ../bank.c\ntests = test_bank.c\n" CHECK,
                  "without a path", NULL);
     expect_error("[lab]\ntitle = t\nstudent_files = .hidden\ntests = test_bank.c\n" CHECK,
                  "without a path", NULL);
+    expect_error(LAB "hidden_visibility = secret\n" CHECK, "lab.ini:5",
+                 "write after_published, hidden, after_due_date or visible");
+}
+
+static void hidden_visibility_is_read(void **state)
+{
+    (void)state;
+    const char *words[] = {"hidden", "after_due_date", "after_published", "visible"};
+    for (size_t i = 0; i < 4; i++) {
+        char *text = xasprintf(LAB "hidden_visibility = %s\n" CHECK, words[i]);
+        lab_manifest m;
+        rl_err err = {{0}};
+        assert_int_equal(load(text, strlen(text), &m, &err), RL_OK);
+        assert_string_equal(m.hidden_visibility, words[i]);
+        manifest_free(&m);
+        free(text);
+    }
 }
 
 static const char probe_checks[] = LAB "starter_fails = uses, par\n"
-                                   "[check uses]\nkind = mechanism\npoints = 5\n"
-                                   "require = mutex_lock >= 10, cond_wait>=1\n"
-                                   "forbid = sleep yield\n"
-                                   "[check par]\nkind = concurrency\npoints = 5\n"
-                                   "min_threads = 2\nmin_processes = 3\n";
+                                       "[check uses]\nkind = mechanism\npoints = 5\n"
+                                       "require = mutex_lock >= 10, cond_wait>=1\n"
+                                       "forbid = sleep yield\n"
+                                       "[check par]\nkind = concurrency\npoints = 5\n"
+                                       "min_threads = 2\nmin_processes = 3\n";
 
 static void probe_checks_are_read(void **state)
 {
@@ -182,17 +201,16 @@ static void bad_probe_checks_name_the_fix(void **state)
     (void)state;
     expect_error(LAB "[check u]\nkind = mechanism\npoints = 1\nrequire = spinlock >= 2\n",
                  "lab.ini:8", "'spinlock' is not a primitive");
-    expect_error(LAB "[check u]\nkind = mechanism\npoints = 1\nrequire = mutex_lock\n",
-                 "lab.ini:8", "mutex_lock >= 10");
+    expect_error(LAB "[check u]\nkind = mechanism\npoints = 1\nrequire = mutex_lock\n", "lab.ini:8",
+                 "mutex_lock >= 10");
     expect_error(LAB "[check u]\nkind = mechanism\npoints = 1\nrequire = mutex_lock >= x\n",
                  "lab.ini:8", NULL);
-    expect_error(LAB "[check u]\nkind = mechanism\npoints = 1\nforbid = sleep, nap\n",
-                 "lab.ini:8", "'nap'");
+    expect_error(LAB "[check u]\nkind = mechanism\npoints = 1\nforbid = sleep, nap\n", "lab.ini:8",
+                 "'nap'");
     expect_error(LAB "[check u]\nkind = mechanism\npoints = 1\n", "needs require", NULL);
-    expect_error(LAB "[check p]\nkind = concurrency\npoints = 1\nmin_threads = 0\n",
-                 "lab.ini:8", "min_threads");
-    expect_error(LAB "[check p]\nkind = concurrency\npoints = 1\n", "needs min_threads",
-                 NULL);
+    expect_error(LAB "[check p]\nkind = concurrency\npoints = 1\nmin_threads = 0\n", "lab.ini:8",
+                 "min_threads");
+    expect_error(LAB "[check p]\nkind = concurrency\npoints = 1\n", "needs min_threads", NULL);
     expect_error(LAB "starter_fails = nope\n" CHECK, "starter_fails names 'nope'", NULL);
 }
 
@@ -239,8 +257,7 @@ static void unknown_lab_is_not_found(void **state)
     (void)state;
     lab_manifest m;
     rl_err err = {{0}};
-    assert_int_equal(manifest_load(dir, "/nonexistent", "no-such-lab", &m, &err),
-                     RL_ERR_NOT_FOUND);
+    assert_int_equal(manifest_load(dir, "/nonexistent", "no-such-lab", &m, &err), RL_ERR_NOT_FOUND);
     assert_non_null(strstr(err.msg, "no lab 'no-such-lab'"));
     assert_int_equal(manifest_load(dir, "/nonexistent", "../etc", &m, &err), RL_ERR_NOT_FOUND);
 }
@@ -250,6 +267,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(good_file_gives_every_field),
         cmocka_unit_test(broken_files_name_line_and_fix),
+        cmocka_unit_test(hidden_visibility_is_read),
         cmocka_unit_test(probe_checks_are_read),
         cmocka_unit_test(bad_probe_checks_name_the_fix),
         cmocka_unit_test(hostile_bytes_are_refused),

@@ -217,8 +217,11 @@ static void scaling_judges_the_median_contention(void **state)
     m.checks[0].kind = CHECK_SCALING;
     m.checks[0].points = 15;
     m.checks[0].max_contention = 0.3;
-    scaling_result sc = {.measured = true, .runs = 3, .ratios = {0.1, 0.5, 0.2},
-                         .locks = {100, 100, 100}, .median = 0.2};
+    scaling_result sc = {.measured = true,
+                         .runs = 3,
+                         .ratios = {0.1, 0.5, 0.2},
+                         .locks = {100, 100, 100},
+                         .median = 0.2};
     check_result r;
     score_lab(&m, NULL, 0, &sc, &r);
     assert_true(r.passed);

@@ -3,12 +3,15 @@
  * a fork bomb: every process forks in an endless loop, and so does every
  * child, until fork() fails, and then keeps trying.
  *
- * Attack: exhaust the machine's process table. The sandbox runs each trial
- * as its own unprivileged uid with RLIMIT_NPROC 256, so the bomb stops at
- * 256 processes; the grader must kill the whole bomb at the run's timeout
- * (the pid namespace ends with its init), fail the tests, finish grading
- * within a few timeouts, and leave no process of the trial's uid behind.
- * The bomb goes off before the 100th lock, so every check fails.
+ * Attack: exhaust the machine's process table. Each trial has a cgroup of
+ * its own with pids.max 256 where the machine allows, and runs as its own
+ * unprivileged uid with RLIMIT_NPROC 256, so the bomb stops at 256
+ * processes; the grader must kill the whole bomb at the run's timeout
+ * (through the cgroup, and the pid namespace ends with its init), fail the
+ * tests, finish grading within a few timeouts, and leave no process of the
+ * trial's uid and no cgroup behind. The bomb goes off before the 100th
+ * lock, so every check fails. (fork-bomb-no-cgroups: the same without
+ * cgroups.)
  */
 #include "bank.h"
 

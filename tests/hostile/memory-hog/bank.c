@@ -5,11 +5,14 @@
  * to it, and only then carries on correctly.
  *
  * Attack: exhaust the grading machine's memory. ThreadSanitizer reserves
- * terabytes of address space, so no address-space limit can be used; the
- * runner sums the resident memory of the trial's processes and must stop
- * the run once it passes the 2048 MB cap, and report it ("used more memory
- * than a run may"). Every check fails: the tests never ran, races were not
- * ruled out, and no mutex was used before the hog.
+ * terabytes of address space, so no address-space limit can be used. Where
+ * the machine allows, each trial has a memory cgroup capped at 2048 MB and
+ * the kernel kills the hog there; elsewhere the runner sums the resident
+ * memory of the trial's processes and stops the run once it passes the cap.
+ * Either way the report must say why ("used more memory than a run may").
+ * Every check fails: the tests never ran, races were not ruled out, and no
+ * mutex was used before the hog. (memory-hog-no-cgroups: the same without
+ * cgroups.)
  */
 #include "bank.h"
 

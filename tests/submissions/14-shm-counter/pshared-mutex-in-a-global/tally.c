@@ -1,0 +1,120 @@
+/*
+ * What the student tried: the README's recipe for the attribute, but the
+ * mutex in the wrong place. tally_create() maps the counts MAP_SHARED and
+ * initialises a mutex with PTHREAD_PROCESS_SHARED, exactly as shown, but
+ * the mutex itself is a static global, not a field of struct tally. fork()
+ * copies ordinary memory, so every counting process locks its own private
+ * copy of it: nobody ever waits for anybody, and votes are lost as in the
+ * starter. The lock is process-shared in name only: it is not "in the
+ * shared mapping" and guards nothing between processes, so
+ * process-shared-lock should be lost as well.
+ */
+#include "tally.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* process-shared; guards every tally's votes and total */
+static pthread_mutex_t tally_lock;
+
+struct tally {
+    long votes[TALLY_CANDIDATES]; /* votes per candidate */
+    long total;                   /* sum of votes[] */
+};
+
+struct tally *tally_create(void)
+{
+    /* MAP_SHARED: after fork(), parent and children see the same memory */
+    struct tally *t =
+        mmap(NULL, sizeof *t, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (t == MAP_FAILED)
+        return NULL;
+    pthread_mutexattr_t attr;
+    int rc = pthread_mutexattr_init(&attr);
+    if (rc == 0) {
+        rc = pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+        if (rc == 0)
+            rc = pthread_mutex_init(&tally_lock, &attr);
+        pthread_mutexattr_destroy(&attr);
+    }
+    if (rc != 0) {
+        munmap(t, sizeof *t);
+        errno = rc;
+        return NULL;
+    }
+    return t; /* the counts start at zero: a new anonymous mapping is zero-filled */
+}
+
+void tally_destroy(struct tally *t)
+{
+    pthread_mutex_destroy(&tally_lock);
+    munmap(t, sizeof *t);
+}
+
+void tally_vote(struct tally *t, int candidate)
+{
+    pthread_mutex_lock(&tally_lock);
+    t->votes[candidate]++;
+    t->total++;
+    pthread_mutex_unlock(&tally_lock);
+}
+
+void tally_read(struct tally *t, long votes[TALLY_CANDIDATES], long *total)
+{
+    pthread_mutex_lock(&tally_lock);
+    for (int c = 0; c < TALLY_CANDIDATES; c++)
+        votes[c] = t->votes[c];
+    *total = t->total;
+    pthread_mutex_unlock(&tally_lock);
+}
+
+/* Waits for pid, retrying EINTR; true if it exited with status 0. */
+static bool reap(pid_t pid)
+{
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return false;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* A counting process: every nworkers-th ballot from first on. Never returns. */
+_Noreturn static void count_share(struct tally *t, long first, long ballots, int nworkers,
+                                  ballot_reader read_ballot, void *arg)
+{
+    for (long b = first; b < ballots; b += nworkers)
+        tally_vote(t, read_ballot(b, arg));
+    _exit(0); /* not exit or return: this is a copy of the caller */
+}
+
+int tally_count(struct tally *t, long ballots, int nworkers, ballot_reader read_ballot, void *arg)
+{
+    if (ballots < 0 || nworkers < 1 || nworkers > TALLY_MAX_WORKERS) {
+        errno = EINVAL;
+        return -1;
+    }
+    pid_t pids[TALLY_MAX_WORKERS];
+    int started = 0, err = 0;
+    for (; started < nworkers; started++) { /* fork them all first: they count at once */
+        pid_t pid = fork();
+        if (pid < 0) {
+            err = errno;
+            break;
+        }
+        if (pid == 0)
+            count_share(t, started, ballots, nworkers, read_ballot, arg);
+        pids[started] = pid;
+    }
+    for (int i = 0; i < started; i++)
+        if (!reap(pids[i]) && !err)
+            err = EIO;
+    if (err) {
+        errno = err;
+        return -1;
+    }
+    return 0;
+}
