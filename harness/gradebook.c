@@ -277,7 +277,7 @@ static bool header_ok(const csv_reader *c)
     return true;
 }
 
-static int compare_keys(const gradebook_row *a, const gradebook_row *b)
+int gradebook_row_compare(const gradebook_row *a, const gradebook_row *b)
 {
     int d = strcmp(a->student, b->student);
     if (!d)
@@ -291,7 +291,7 @@ static int compare_row_ptrs(const void *x, const void *y)
 {
     const gradebook_row *a = *(const gradebook_row *const *)x,
                         *b = *(const gradebook_row *const *)y;
-    int d = compare_keys(a, b);
+    int d = gradebook_row_compare(a, b);
     return d ? d : (a->line > b->line) - (a->line < b->line);
 }
 
@@ -305,7 +305,7 @@ static rl_status check_unique(const gradebook *g, size_t from, const char *name,
     qsort(sorted, n, sizeof *sorted, compare_row_ptrs);
     rl_status st = RL_OK;
     for (size_t i = 1; i < n && st == RL_OK; i++) {
-        if (compare_keys(sorted[i - 1], sorted[i]) != 0)
+        if (gradebook_row_compare(sorted[i - 1], sorted[i]) != 0)
             continue;
         char *who = gradebook_display(sorted[i]->student);
         char *lab = gradebook_display(sorted[i]->lab);

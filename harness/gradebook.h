@@ -84,6 +84,10 @@ rl_status gradebook_read_file(const char *path, gradebook *g, rl_err *err);
 
 void gradebook_free(gradebook *g);
 
+/* Orders rows by student, then lab, then check (strcmp order); 0 for the
+ * same student, lab and check. */
+int gradebook_row_compare(const gradebook_row *a, const gradebook_row *b);
+
 /* s made safe to print on one line of a terminal: valid UTF-8, every
  * control character shown as '?', at most 120 bytes (then "..."). New
  * string. */

@@ -19,14 +19,8 @@ typedef struct {
 
 static int compare_rows(const void *x, const void *y)
 {
-    const gradebook_row *a = *(const gradebook_row *const *)x,
-                        *b = *(const gradebook_row *const *)y;
-    int d = strcmp(a->student, b->student);
-    if (!d)
-        d = strcmp(a->lab, b->lab);
-    if (!d)
-        d = strcmp(a->check, b->check);
-    return d;
+    return gradebook_row_compare(*(const gradebook_row *const *)x,
+                                 *(const gradebook_row *const *)y);
 }
 
 static sorted_rows sort_rows(const gradebook *g)

@@ -28,20 +28,10 @@
 
 #include <cmocka.h>
 
+#include "report_fixture.h"
+
 #define FEEDBACK "tests/fixtures/feedback"
 #define FIXTURES "tests/fixtures/tsan"
-
-static void expect(const char *text, const char *want)
-{
-    if (!strstr(text, want))
-        fail_msg("missing \"%s\" in:\n%s", want, text);
-}
-
-static void expect_not(const char *text, const char *unwanted)
-{
-    if (strstr(text, unwanted))
-        fail_msg("\"%s\" must not appear in:\n%s", unwanted, text);
-}
 
 /* ---- escaping ---- */
 
@@ -102,23 +92,12 @@ static void shortened_and_quoted(void **state)
 
 /* ---- whole pages ---- */
 
-static char *read_all(const char *path)
-{
-    char *text = NULL;
-    size_t len = 0;
-    bool cut = false;
-    rl_err err = {{0}};
-    if (file_read(path, 64 << 20, &text, &len, &cut, &err) != RL_OK)
-        fail_msg("cannot read %s: %s", path, err.msg);
-    return text;
-}
-
 /* A copy of a fixture source in dir with hostile text added to line `at`
  * (kept on the same line, so the log's line numbers still match).
  * Returns the copy's path. */
 static char *hostile_copy(const char *dir, const char *fixture, int at)
 {
-    char *text = read_all(fixture);
+    char *text = read_file(fixture);
     strbuf sb;
     sb_init(&sb);
     int line = 1;
@@ -164,7 +143,7 @@ static lab_result lab_with_log(const char *id, const char *log, const char *stud
         lab.trials[t].index = t;
         lab.trials[t].seed = 7 + (unsigned)t;
     }
-    char *text = read_all(log);
+    char *text = read_file(log);
     rl_err err = {{0}};
     assert_int_equal(tsan_parse(text, strlen(text), &lab.findings, &err), RL_OK);
     free(text);
@@ -286,25 +265,6 @@ static void expect_safe_page(const char *page)
 
 /* A folder standing in for the lab and its solutions, holding tests whose
  * text must never be quoted. */
-static char *secret_tests(void)
-{
-    char tmpl[] = "/tmp/racelab-test-html-XXXXXX";
-    assert_non_null(mkdtemp(tmpl));
-    const char *files[] = {"test_bank.c", "test_bank_hidden.c", "test_ledger.c"};
-    for (size_t i = 0; i < 3; i++) {
-        char *path = path_join(tmpl, files[i]);
-        strbuf sb;
-        sb_init(&sb);
-        for (int line = 1; line <= 200; line++)
-            sb_printf(&sb, "    SECRET_TEST_LINE_%d(); /* never quoted */\n", line);
-        rl_err err = {{0}};
-        assert_int_equal(file_write(path, sb.data, sb.len, &err), RL_OK);
-        sb_free(&sb);
-        free(path);
-    }
-    return xstrdup(tmpl);
-}
-
 static void bank_page_side_by_side(void **state)
 {
     (void)state;
@@ -423,29 +383,6 @@ static void every_captured_kind_is_a_safe_page(void **state)
 }
 
 /* ---- test outcomes ---- */
-
-static void add_test(trial_result *t, const char *program, bool hidden, const char *name,
-                     const char *message)
-{
-    program_run *run = NULL;
-    for (size_t r = 0; r < t->nruns; r++)
-        if (strcmp(t->runs[r].name, program) == 0)
-            run = &t->runs[r];
-    if (!run) {
-        t->runs = xrealloc(t->runs, (t->nruns + 1) * sizeof *t->runs);
-        run = &t->runs[t->nruns++];
-        memset(run, 0, sizeof *run);
-        run->name = xstrdup(program);
-        run->hidden = hidden;
-        run->have_results = true;
-        run->run.output = xstrdup("");
-    }
-    run->tests.items = xrealloc(run->tests.items, (run->tests.n + 1) * sizeof *run->tests.items);
-    test_case *c = &run->tests.items[run->tests.n++];
-    c->name = xstrdup(name);
-    c->passed = message == NULL;
-    c->message = xstrdup(message);
-}
 
 static void outcomes_chart(void **state)
 {

@@ -33,21 +33,12 @@
 
 #include <cmocka.h>
 
+#include "report_fixture.h"
+
 #define FIXTURES "tests/fixtures/tsan"
 #define FEEDBACK "tests/fixtures/feedback"
 
 /* ---- building results ---- */
-
-static char *read_file(const char *path)
-{
-    char *text = NULL;
-    size_t len = 0;
-    bool cut = false;
-    rl_err err = {{0}};
-    if (file_read(path, 64 << 20, &text, &len, &cut, &err) != RL_OK)
-        fail_msg("cannot read %s: %s", path, err.msg);
-    return text;
-}
 
 /* A graded lab "01-fx" with one failed race-free check (every kind counts),
  * the student's files (name, absolute path) and the findings of a log. */
@@ -112,18 +103,6 @@ static char *render(lab_result *lab, bool color, bool verbose)
     assert_int_equal(report_write_text(&r, out, &err), RL_OK);
     assert_int_equal(fclose(out), 0);
     return text;
-}
-
-static void expect(const char *text, const char *want)
-{
-    if (!strstr(text, want))
-        fail_msg("missing \"%s\" in:\n%s", want, text);
-}
-
-static void expect_not(const char *text, const char *unwanted)
-{
-    if (strstr(text, unwanted))
-        fail_msg("\"%s\" must not appear in:\n%s", unwanted, text);
 }
 
 /* Line n of a source file, as the report shows it after "N |". */
@@ -343,26 +322,6 @@ static void odd_logs_render_clean(void **state)
 
 /* A folder standing in for the lab and its solutions, holding tests whose
  * text must never be quoted. */
-static char *secret_tests(void)
-{
-    char tmpl[] = "/tmp/racelab-test-report-XXXXXX";
-    assert_non_null(mkdtemp(tmpl));
-    char *dir = xstrdup(tmpl);
-    const char *files[] = {"test_bank.c", "test_bank_hidden.c", "test_ledger.c"};
-    for (size_t i = 0; i < 3; i++) {
-        char *path = path_join(dir, files[i]);
-        strbuf sb;
-        sb_init(&sb);
-        for (int line = 1; line <= 200; line++)
-            sb_printf(&sb, "    SECRET_TEST_LINE_%d(); /* never quoted */\n", line);
-        rl_err err = {{0}};
-        assert_int_equal(file_write(path, sb.data, sb.len, &err), RL_OK);
-        sb_free(&sb);
-        free(path);
-    }
-    return dir;
-}
-
 static void remove_dir(char *dir)
 {
     dir_remove_tree(dir, NULL);
@@ -506,29 +465,6 @@ static void per_kind_hints(void **state)
 }
 
 /* ---- nondeterminism: how the tests fared ---- */
-
-static void add_test(trial_result *t, const char *program, bool hidden, const char *name,
-                     const char *message)
-{
-    program_run *run = NULL;
-    for (size_t r = 0; r < t->nruns; r++)
-        if (strcmp(t->runs[r].name, program) == 0)
-            run = &t->runs[r];
-    if (!run) {
-        t->runs = xrealloc(t->runs, (t->nruns + 1) * sizeof *t->runs);
-        run = &t->runs[t->nruns++];
-        memset(run, 0, sizeof *run);
-        run->name = xstrdup(program);
-        run->hidden = hidden;
-        run->have_results = true;
-        run->run.output = xstrdup("");
-    }
-    run->tests.items = xrealloc(run->tests.items, (run->tests.n + 1) * sizeof *run->tests.items);
-    test_case *c = &run->tests.items[run->tests.n++];
-    c->name = xstrdup(name);
-    c->passed = message == NULL;
-    c->message = xstrdup(message);
-}
 
 static void test_outcomes_grouped(void **state)
 {
