@@ -6,6 +6,7 @@
  */
 #include "build.h"
 
+#include "object_cache.h"
 #include "probe_read.h"
 #include "run.h"
 
@@ -30,7 +31,10 @@ static const char *const plain_flags[] = {"-O2", "-g", NULL};
 typedef struct {
     strlist argv;
     run_outcome out;
-    bool secret; /* builds a hidden test: its messages would show the test's code */
+    bool secret;      /* builds a hidden test: its messages would show the test's code */
+    bool done;        /* its output came from the object cache: not run */
+    char *cache_key;  /* the object cache's key of what it makes, or NULL */
+    const char *made; /* the file it makes (for the cache) */
 } step;
 
 /* Copies what the build needs from the harness (the lab support header, the
@@ -151,18 +155,24 @@ static rl_status run_round(step *steps, size_t n, const char *src, const build_e
     static const char *const envp[] = {"PATH=/usr/local/bin:/usr/bin:/bin", "LC_ALL=C", NULL};
     run_spec *specs = xcalloc(n ? n : 1, sizeof *specs);
     run_outcome *outs = xcalloc(n ? n : 1, sizeof *outs);
+    size_t nrun = 0;
     for (size_t i = 0; i < n; i++) {
         strlist_push_owned(&steps[i].argv, NULL);
-        specs[i] = (run_spec){.argv = (const char *const *)steps[i].argv.items,
-                              .envp = envp,
-                              .cwd = src,
-                              .timeout = BUILD_TIMEOUT,
-                              .output_cap = BUILD_LOG_CAP,
-                              .sandbox = env->sandbox};
+        if (steps[i].done)
+            continue;
+        specs[nrun++] = (run_spec){.argv = (const char *const *)steps[i].argv.items,
+                                   .envp = envp,
+                                   .cwd = src,
+                                   .timeout = BUILD_TIMEOUT,
+                                   .output_cap = BUILD_LOG_CAP,
+                                   .sandbox = env->sandbox};
     }
-    rl_status st = run_all(specs, outs, n, env->jobs, err);
-    for (size_t i = 0; i < n; i++)
-        steps[i].out = outs[i];
+    rl_status st = run_all(specs, outs, nrun, env->jobs, err);
+    for (size_t i = 0, k = 0; i < n; i++)
+        if (steps[i].done)
+            steps[i].out = (run_outcome){.end = RUN_EXITED, .exit_code = 0};
+        else
+            steps[i].out = outs[k++];
     free(specs);
     free(outs);
     return st;
@@ -210,8 +220,49 @@ static void free_steps(step *steps, size_t n)
     for (size_t i = 0; i < n; i++) {
         strlist_free(&steps[i].argv);
         run_outcome_free(&steps[i].out);
+        free(steps[i].cache_key);
     }
     free(steps);
+}
+
+/* The probe's sources, as laid out in src. New list. */
+static strlist probe_sources(const char *src)
+{
+    static const char *const names[] = {"probe.h", "probe.c", "probe_schedule.h",
+                                        "probe_schedule.c"};
+    strlist l = {0};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char *name = xasprintf("%s/%s/%s", src, OWN_FILES, names[i]);
+        strlist_push_owned(&l, name);
+    }
+    return l;
+}
+
+/* Takes the probe's objects from the cache where an earlier build made
+ * them: those steps are marked done and not run. The probe's commands name
+ * no folder of the student's (no -I.), so its objects depend on the probe's
+ * sources, the flags and the compiler alone. */
+static void fetch_probe(step *steps, const char *src, const build_env *env)
+{
+    if (!env->cache_dir)
+        return;
+    strlist sources = probe_sources(src);
+    for (size_t i = 0; i < PROBE_STEPS; i++) {
+        steps[i].cache_key = object_cache_key(env->tc, &steps[i].argv, &sources);
+        char *dest = path_join(src, steps[i].made);
+        steps[i].done = object_cache_fetch(env->cache_dir, steps[i].cache_key, dest);
+        free(dest);
+    }
+    strlist_free(&sources);
+}
+
+static void store_probe(const step *s, const char *src, const build_env *env)
+{
+    if (!env->cache_dir || !s->cache_key)
+        return;
+    char *made = path_join(src, s->made);
+    object_cache_store(env->cache_dir, s->cache_key, made);
+    free(made);
 }
 
 /* Round 1: the probe and every student .c file, to objects. The probe
@@ -231,17 +282,21 @@ static rl_status compile_objects(const lab_manifest *lab, const build_env *env,
     strlist_push(&probe->argv, "-std=gnu11");
     for (const char *const *f = variant == BUILD_TSAN ? tsan_flags : plain_flags; *f; f++)
         strlist_push(&probe->argv, *f);
-    strlist_split(&probe->argv, "-pthread -c");
+    strlist_split(&probe->argv, "-pthread -fdebug-compilation-dir=. -c");
     if (variant == BUILD_PLAIN)
         strlist_push(&probe->argv, "-DPROBE_NO_TSAN");
     strlist_push(&probe->argv, OWN_FILES "/probe.c");
     strlist_split(&probe->argv, "-o " PROBE_OBJECT);
+    probe->made = PROBE_OBJECT;
     /* its scheduler never is: TSan must not see it hand the turn between
      * threads (see probe_schedule.h) */
     step *schedule = add_step(&steps, &n);
     strlist_push(&schedule->argv, env->tc->cc);
-    strlist_split(&schedule->argv, "-std=gnu11 -O2 -g -pthread -c " OWN_FILES
-                                   "/probe_schedule.c -o " SCHEDULE_OBJECT);
+    strlist_split(&schedule->argv,
+                  "-std=gnu11 -O2 -g -pthread -fdebug-compilation-dir=. -c " OWN_FILES
+                  "/probe_schedule.c -o " SCHEDULE_OBJECT);
+    schedule->made = SCHEDULE_OBJECT;
+    fetch_probe(steps, src, env);
     for (size_t i = 0; i < lab->student_files.n; i++) {
         const char *file = lab->student_files.items[i];
         if (!is_c_file(file))
@@ -261,6 +316,8 @@ static rl_status compile_objects(const lab_manifest *lab, const build_env *env,
             st = rl_fail(err, RL_ERR_INTERNAL, "the probe (%s) does not compile: %.*s",
                          env->probe_source, (int)strcspn(steps[i].out.output, "\n"),
                          steps[i].out.output);
+        else if (!steps[i].done)
+            store_probe(&steps[i], src, env);
     if (st == RL_OK)
         *ok = keep_log(steps + PROBE_STEPS, n - PROBE_STEPS, log);
     free_steps(steps, n);
@@ -324,6 +381,8 @@ static rl_status link_programs(const lab_manifest *lab, const build_env *env, bu
         strlist_push(&s->argv, test);
         strlist_push(&s->argv, "-lcmocka");
         strlist_split(&s->argv, lab->ldflags);
+        if (env->tc->ld_flag)
+            strlist_push(&s->argv, env->tc->ld_flag);
         strlist_push(&s->argv, "-o");
         strlist_push(&s->argv, out->programs[i].name);
     }

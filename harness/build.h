@@ -56,6 +56,7 @@ typedef struct {
     int jobs;                 /* compilers run at once */
     bool without_probe;       /* leave the student's calls alone (to measure the probe's cost) */
     const sandbox *sandbox;   /* where the compiler runs (NULL: unconfined) */
+    const char *cache_dir;    /* where the probe's objects are kept (object_cache.h), or NULL */
 } build_env;
 
 /* Builds lab with the given student files (absolute paths, in the order of

@@ -8,6 +8,8 @@
  * or a program that does not compile, 3 racelab's own environment failed.
  */
 #include "commands.h"
+#include "hang_stacks.h"
+#include "report_hang.h"
 #include "run_program.h"
 
 #include <jansson.h>
@@ -220,9 +222,32 @@ static void put_output(strbuf *sb, const char *text)
     free(clean);
 }
 
+/* Where the threads of the first hung run were when it was stopped, or
+ * how to find out. */
+static void put_hang_stacks(strbuf *sb, const program_result *r, bool verbose)
+{
+    for (size_t t = 0; t < r->lab.ntrials; t++) {
+        const run_outcome *o = &r->lab.trials[t].runs[0].run;
+        if (o->end != RUN_TIMED_OUT || !o->stacks)
+            continue;
+        hang_stacks h;
+        hang_stacks_parse(o->stacks, &h);
+        if (h.n == 0) {
+            sb_append(sb, "  (gdb could not show where its threads were)\n");
+        } else {
+            sb_printf(sb, "  where its threads were when run %zu was stopped:\n", t + 1);
+            report_hang_threads(sb, &r->lab, &h, 4, verbose);
+        }
+        hang_stacks_free(&h);
+        return;
+    }
+    if (!hang_stacks_available())
+        sb_append(sb, "  (to see where each thread was, install gdb: apt-get install gdb)\n");
+}
+
 /* The problems that are not sanitizer findings, each "Problem N: ...". */
 static void put_run_problems(strbuf *sb, const program_result *r, const run_args *a, double timeout,
-                             size_t *k)
+                             bool verbose, size_t *k)
 {
     for (size_t i = 0; i < r->nendings; i++) {
         const run_variant *v = &r->endings[i];
@@ -233,7 +258,7 @@ static void put_run_problems(strbuf *sb, const program_result *r, const run_args
         char *cmd = replay_command(a, seed_of(r, v->first));
         sb_printf(sb,
                   "Problem %zu: the program %s%s in %u of %zu runs, first in run %zu (seed %u); "
-                  "replay it: %s\n\n",
+                  "replay it: %s\n",
                   ++*k,
                   o->end == RUN_SIGNALED    ? "crashed: "
                   : o->end == RUN_TIMED_OUT ? "hung: "
@@ -241,6 +266,9 @@ static void put_run_problems(strbuf *sb, const program_result *r, const run_args
                   how, v->runs, r->lab.ntrials, v->first + 1, seed_of(r, v->first), cmd);
         free(how);
         free(cmd);
+        if (o->end == RUN_TIMED_OUT)
+            put_hang_stacks(sb, r, verbose);
+        sb_append(sb, "\n");
     }
     if (r->noutputs > 1) {
         sb_printf(sb,
@@ -277,7 +305,7 @@ static void write_text(const program_result *r, const run_args *a, const cli_opt
         sb_printf(&sb, "Problem %zu: %s\n", ++k, text);
         free(text);
     }
-    put_run_problems(&sb, r, a, timeout, &k);
+    put_run_problems(&sb, r, a, timeout, o->verbose, &k);
     const char *name = a->shown_files.items[0];
     if (k)
         printf("racelab run %s%s: %zu problem%s in %zu runs (%.1f s)\n\n", name,

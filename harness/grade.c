@@ -140,7 +140,8 @@ static rl_status run_trials(const grade_options *o, const build_result *b, const
                                                      .output_cap = TRIAL_OUTPUT_CAP,
                                                      .no_aslr = o->tc->no_aslr,
                                                      .sandbox = o->sandbox,
-                                                     .stdin_path = o->stdin_path};
+                                                     .stdin_path = o->stdin_path,
+                                                     .take_stacks = o->take_stacks};
         }
     }
     if (st == RL_OK)
@@ -218,6 +219,7 @@ void grade_lab(const grade_options *o, lab_manifest *lab, const strlist *student
     build_env env = {.tc = o->tc,
                      .support_dir = o->support_dir,
                      .probe_source = o->probe_source,
+                     .cache_dir = o->cache_dir,
                      .jobs = o->jobs,
                      .sandbox = o->sandbox};
     rl_status st = dir_make(work, &err);

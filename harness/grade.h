@@ -22,6 +22,7 @@
 typedef struct {
     const char *support_dir;  /* harness/lab_support, put on the include path */
     const char *probe_source; /* harness/probe/probe.c, linked into every program */
+    const char *cache_dir;    /* the probe's compiled objects kept (object_cache.h), or NULL */
     const toolchain *tc;
     const sandbox *sandbox;  /* how each trial is isolated */
     const char *scratch;     /* this run's scratch folder; each lab works below it */
@@ -34,6 +35,7 @@ typedef struct {
     const char *const *args; /* arguments after the program's name (NULL-terminated; NULL:
                                 none), for `racelab run -- ARGS` */
     const char *stdin_path;  /* every program's stdin (NULL: /dev/null), for `run --stdin` */
+    bool take_stacks;        /* take the threads' stacks of a run that hangs (run.h) */
     /* called after each finished trial, may be NULL */
     void (*progress)(const char *lab, int done, int total, void *ctx);
     void *progress_ctx;

@@ -8,8 +8,11 @@
 # what make bench-detect needs).
 set -u
 
+# lld links sanitized programs several times faster than ld (racelab uses
+# it when it is the compiler's own release); gdb shows where each thread of
+# a hung run waited. Both are optional at run time, installed here.
 packages=(clang libclang-rt-dev binutils libcmocka-dev libinih-dev libjansson-dev libarchive-dev
-          libxml2-dev nettle-dev pkg-config make)
+          libxml2-dev nettle-dev pkg-config make lld gdb)
 if [ "${1:-}" = "--test" ]; then
     # chromium (about 350 MB installed) loads the HTML report headless in
     # tests/e2e/test_html.c; only the test suite needs it, never grading.

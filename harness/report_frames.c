@@ -30,7 +30,9 @@ frame_class report_frame_class(const lab_result *lab, const tsan_frame *f)
         return FRAME_HIDDEN;
     if (strlist_contains(&m->tests, f->file) || strlist_contains(&m->support, f->file))
         return FRAME_TEST;
-    if (strncmp(f->file, ".racelab/", 9) == 0)
+    /* "./.racelab/": the probe's objects are built with
+     * -fdebug-compilation-dir=. so that they can be reused (object_cache.h) */
+    if (strncmp(f->file, ".racelab/", 9) == 0 || strncmp(f->file, "./.racelab/", 11) == 0)
         return FRAME_RACELAB;
     return FRAME_SYSTEM;
 }

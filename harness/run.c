@@ -16,6 +16,7 @@
  */
 #include "run.h"
 
+#include "hang_stacks.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -248,7 +249,7 @@ static bool over_memory(slot *sl, const run_spec *s)
 
 /* Advances one running slot: reap, enforce the deadline, collect output.
  * Returns true when the slot is done. */
-static bool slot_step(slot *sl, const run_spec *s, run_outcome *o)
+static bool slot_step(slot *sl, const run_spec *s, run_outcome *o, int *stacks_left)
 {
     if (sl->fd >= 0)
         slot_drain(sl, s->output_cap, &o->output_truncated);
@@ -260,6 +261,10 @@ static bool slot_step(slot *sl, const run_spec *s, run_outcome *o)
             kill(-sl->pid, SIGKILL);
         } else if (now_seconds() >= sl->deadline) {
             sl->timed_out = true;
+            if (s->take_stacks && *stacks_left > 0) {
+                (*stacks_left)--;
+                o->stacks = hang_stacks_take(sl->pid);
+            }
             kill(-sl->pid, SIGKILL);
             kill(sl->pid, SIGKILL);
             cgroup_trial_kill(&sl->cg);
@@ -352,7 +357,7 @@ rl_status run_all(const run_spec *specs, run_outcome *outs, size_t n, int jobs, 
     slot *slots = xcalloc((size_t)jobs, sizeof *slots);
     struct pollfd *pfds = xcalloc((size_t)jobs, sizeof *pfds);
     bool *id_used = xcalloc((size_t)jobs, sizeof *id_used);
-    int active = 0;
+    int active = 0, stacks_left = RUN_STACKS_TAKEN;
     size_t next = 0;
     while (next < n || active > 0) {
         if (interrupted) {
@@ -388,7 +393,7 @@ rl_status run_all(const run_spec *specs, run_outcome *outs, size_t n, int jobs, 
         else if (active > 0)
             usleep((useconds_t)(ms > 5 ? 5 : ms) * 1000);
         for (int i = 0; i < active;) {
-            if (slot_step(&slots[i], &specs[slots[i].index], &outs[slots[i].index])) {
+            if (slot_step(&slots[i], &specs[slots[i].index], &outs[slots[i].index], &stacks_left)) {
                 id_used[slots[i].id] = false;
                 slots[i] = slots[--active];
             } else
@@ -407,6 +412,7 @@ rl_status run_all(const run_spec *specs, run_outcome *outs, size_t n, int jobs, 
 void run_outcome_free(run_outcome *o)
 {
     free(o->output);
+    free(o->stacks);
     memset(o, 0, sizeof *o);
 }
 

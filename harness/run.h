@@ -35,7 +35,11 @@ typedef struct {
     bool no_aslr;            /* run with address randomisation off (setarch -R) */
     const sandbox *sandbox;  /* isolation beyond the process group, NULL for none */
     const char *stdin_path;  /* file opened (by racelab's user) as stdin; NULL: /dev/null */
+    bool take_stacks;        /* at the deadline, take each thread's stack first (hang_stacks.h;
+                                for the first RUN_STACKS_TAKEN such runs of a run_all) */
 } run_spec;
+
+#define RUN_STACKS_TAKEN 2
 
 typedef enum {
     RUN_EXITED,        /* exit_code is valid */
@@ -55,6 +59,8 @@ typedef struct {
     bool output_truncated; /* more was written than output_cap */
     unsigned process_cap;  /* its cgroup refused it a process or thread: the cap
                               (pids.max) it ran into; 0 when it did not */
+    char *stacks;          /* timed out with take_stacks: what gdb printed of its threads
+                              (hang_stacks_take), NULL when not taken or gdb is missing (owned) */
 } run_outcome;
 
 /* Runs every spec, at most jobs at a time, and fills outs[i] for specs[i].

@@ -168,6 +168,7 @@ rl_status program_check(session *s, const cli_options *o, const strlist *files,
     g.with_hidden = false;
     g.args = args;
     g.stdin_path = stdin_path;
+    g.take_stacks = true;
     grade_lab(&g, &m, files, &out->lab);
     manifest_free(&m);
     if (out->lab.state == LAB_ERROR)

@@ -4,6 +4,7 @@
  */
 #include "session.h"
 
+#include "object_cache.h"
 #include "run.h"
 #include "term.h"
 
@@ -57,6 +58,7 @@ rl_status session_open(session *s, const cli_options *o, rl_err *err)
     s->solutions_root = path_join(s->root, "solutions");
     s->support_dir = path_join(s->root, "harness/lab_support");
     s->probe_source = path_join(s->root, "harness/probe/probe.c");
+    s->cache_dir = object_cache_dir(s->root);
     if (!path_is_dir(s->labs_root))
         return rl_fail(err, RL_ERR_NOT_FOUND,
                        "%s: no labs folder; run racelab from its project or set RACELAB_ROOT",
@@ -72,6 +74,13 @@ rl_status session_open(session *s, const cli_options *o, rl_err *err)
     sandbox_detect(&s->sandbox);
     sandbox_keep(&s->sandbox, s->scratch);
     hide_unless_needed(s, s->root);
+    /* a cache kept outside the project ($RACELAB_CACHE) is hidden as well */
+    if (s->cache_dir && dir_make(s->cache_dir, NULL) == RL_OK) {
+        char *real = realpath(s->cache_dir, NULL);
+        free(s->cache_dir);
+        s->cache_dir = real;
+        hide_unless_needed(s, real);
+    }
     if (o->output) {
         char *dir = xstrdup(o->output), *slash = strrchr(dir, '/');
         if (slash)
@@ -102,7 +111,7 @@ rl_status session_toolchain(session *s, rl_err *err)
 {
     if (s->tc.cc)
         return RL_OK;
-    rl_status st = toolchain_check(s->scratch, &s->tc, err);
+    rl_status st = toolchain_check(s->scratch, s->cache_dir, &s->tc, err);
     /* the sandboxed compiler must still find itself in a private /tmp */
     for (const char *tool = s->tc.cc; st == RL_OK && tool;
          tool = tool == s->tc.cc ? s->tc.objcopy : NULL) {
@@ -120,6 +129,7 @@ grade_options session_grade_options(const session *s, const cli_options *o)
 {
     return (grade_options){.support_dir = s->support_dir,
                            .probe_source = s->probe_source,
+                           .cache_dir = s->cache_dir,
                            .tc = &s->tc,
                            .scratch = s->scratch,
                            .trials = o->trials,
@@ -169,6 +179,7 @@ void session_close(session *s)
     free(s->solutions_root);
     free(s->support_dir);
     free(s->probe_source);
+    free(s->cache_dir);
     toolchain_free(&s->tc);
     sandbox_free(&s->sandbox);
     memset(s, 0, sizeof *s);

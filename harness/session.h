@@ -25,6 +25,7 @@ typedef struct {
     char *solutions_root;
     char *support_dir;
     char *probe_source;
+    char *cache_dir; /* object_cache_dir(root), or NULL */
     char *scratch;
     int jobs; /* from --jobs, else the number of online cores */
     toolchain tc;

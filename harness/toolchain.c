@@ -4,6 +4,7 @@
  */
 #include "toolchain.h"
 
+#include "object_cache.h"
 #include "run.h"
 #include "util.h"
 
@@ -23,8 +24,7 @@ static const char probe_program[] = "#include <pthread.h>\n"
                                     "    return 0;\n"
                                     "}\n";
 
-/* Looks name up in PATH; returns a new absolute path or NULL. */
-static char *find_in_path(const char *name)
+char *toolchain_find_program(const char *name)
 {
     if (strchr(name, '/'))
         return access(name, X_OK) == 0 ? realpath(name, NULL) : NULL;
@@ -72,7 +72,8 @@ static char *first_line(const char *s)
 static bool tsan_reports_race(const char *dir, bool no_aslr, char **output)
 {
     char *log = path_join(dir, "tsan");
-    char *opts = xasprintf("TSAN_OPTIONS=log_path=%s exitcode=0 atexit_sleep_ms=0", log);
+    char *opts =
+        xasprintf("TSAN_OPTIONS=log_path=%s exitcode=0 atexit_sleep_ms=0 symbolize=0", log);
     const char *envp[] = {"PATH=/usr/bin:/bin", opts, NULL};
     const char *argv[] = {"./probe", NULL};
     run_outcome o = run_in(argv, envp, dir, no_aslr);
@@ -98,17 +99,83 @@ static bool tsan_reports_race(const char *dir, bool no_aslr, char **output)
     return found;
 }
 
-static rl_status check_in(const char *dir, toolchain *tc, rl_err *err)
+static bool succeeded(const run_outcome *o)
+{
+    return o->end == RUN_EXITED && o->exit_code == 0;
+}
+
+/* Compiles the racy program to probe.o, or takes it from the cache. */
+static run_outcome compile_probe(const char *dir, const toolchain *tc, const char *cache_dir)
+{
+    const char *argv[] = {tc->cc, "-fsanitize=thread", "-g", "-O1",     "-pthread",
+                          "-c",   "probe.c",           "-o", "probe.o", NULL};
+    strlist args = {0}, sources = {0};
+    for (size_t i = 0; argv[i]; i++)
+        strlist_push(&args, argv[i]);
+    strlist_push_owned(&sources, path_join(dir, "probe.c"));
+    char *key = object_cache_key(tc, &args, &sources);
+    char *object = path_join(dir, "probe.o");
+    run_outcome o = {.end = RUN_EXITED, .exit_code = 0};
+    if (!object_cache_fetch(cache_dir, key, object)) {
+        o = run_in(argv, clean_env, dir, false);
+        if (succeeded(&o))
+            object_cache_store(cache_dir, key, object);
+    }
+    free(object);
+    free(key);
+    strlist_free(&args);
+    strlist_free(&sources);
+    return o;
+}
+
+/* Links probe.o with the sanitizer's runtime, with lld when ld_flag says
+ * so. */
+static run_outcome link_probe(const char *dir, const toolchain *tc, const char *ld_flag)
+{
+    const char *argv[] = {
+        tc->cc, "-fsanitize=thread", "-pthread", "probe.o", "-o", "probe", ld_flag, NULL};
+    return run_in(argv, clean_env, dir, false);
+}
+
+/* "-fuse-ld=lld" when the compiler's own folder has ld.lld (the same LLVM
+ * release, which links sanitized programs several times faster than the
+ * system's ld), else NULL. New string. */
+static char *own_lld_flag(const char *cc)
+{
+    char *dir = xstrdup(cc), *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    char *lld = path_join(dir, "ld.lld");
+    bool found = slash && access(lld, X_OK) == 0;
+    free(lld);
+    free(dir);
+    return found ? xstrdup("-fuse-ld=lld") : NULL;
+}
+
+static rl_status check_in(const char *dir, toolchain *tc, const char *cache_dir, rl_err *err)
 {
     char *src = path_join(dir, "probe.c");
     rl_status st = file_write(src, probe_program, sizeof probe_program - 1, err);
     free(src);
     if (st != RL_OK)
         return st;
-    const char *argv[] = {
-        tc->cc, "-fsanitize=thread", "-g", "-O1", "-pthread", "probe.c", "-o", "probe", NULL};
-    run_outcome o = run_in(argv, clean_env, dir, false);
-    if (o.end != RUN_EXITED || o.exit_code != 0) {
+    run_outcome o = compile_probe(dir, tc, cache_dir);
+    if (succeeded(&o)) {
+        tc->ld_flag = own_lld_flag(tc->cc);
+        if (tc->ld_flag) {
+            run_outcome_free(&o);
+            o = link_probe(dir, tc, tc->ld_flag);
+            if (!succeeded(&o)) {
+                free(tc->ld_flag);
+                tc->ld_flag = NULL;
+            }
+        }
+        if (!tc->ld_flag) {
+            run_outcome_free(&o);
+            o = link_probe(dir, tc, NULL);
+        }
+    }
+    if (!succeeded(&o)) {
         char *line = first_line(o.output ? o.output : "");
         st = rl_fail(err, RL_ERR_TOOLCHAIN,
                      "%s cannot build with -fsanitize=thread (%s); install the runtime: "
@@ -150,18 +217,19 @@ static char *compiler_version(const char *cc)
     return v;
 }
 
-rl_status toolchain_check(const char *scratch_parent, toolchain *out, rl_err *err)
+rl_status toolchain_check(const char *scratch_parent, const char *cache_dir, toolchain *out,
+                          rl_err *err)
 {
     memset(out, 0, sizeof *out);
     const char *want = getenv("RACELAB_CC");
     if (!want || !*want)
         want = "clang";
-    out->cc = find_in_path(want);
+    out->cc = toolchain_find_program(want);
     if (!out->cc)
         return rl_fail(err, RL_ERR_TOOLCHAIN,
                        "%s not found; install it: apt-get install clang libclang-rt-dev", want);
     const char *objcopy = getenv("RACELAB_OBJCOPY");
-    out->objcopy = find_in_path(objcopy && *objcopy ? objcopy : "objcopy");
+    out->objcopy = toolchain_find_program(objcopy && *objcopy ? objcopy : "objcopy");
     if (!out->objcopy) {
         toolchain_free(out);
         return rl_fail(err, RL_ERR_TOOLCHAIN,
@@ -171,7 +239,7 @@ rl_status toolchain_check(const char *scratch_parent, toolchain *out, rl_err *er
     char *dir = path_join(scratch_parent, "toolchain");
     rl_status st = dir_make(dir, err);
     if (st == RL_OK)
-        st = check_in(dir, out, err);
+        st = check_in(dir, out, cache_dir, err);
     dir_remove_tree(dir, NULL);
     free(dir);
     if (st != RL_OK)
@@ -185,5 +253,6 @@ void toolchain_free(toolchain *tc)
     free(tc->version);
     free(tc->objcopy);
     free(tc->note);
+    free(tc->ld_flag);
     memset(tc, 0, sizeof *tc);
 }

@@ -141,6 +141,21 @@ static uint64_t next_random(void)
     return z ^ (z >> 31);
 }
 
+/* Whether this thread's noise falls due now. The first NOISE_FULL_RATE
+ * synchronisation calls of a thread all may get noise; after them the
+ * chance falls as 1/(calls/NOISE_FULL_RATE), so that a loop of millions of
+ * lock calls gets thousands of delays (spread over its whole length), not
+ * hundreds of thousands: such a loop otherwise ran for minutes under sleep
+ * or yield noise and ended at the deadline, a hang that was not there. */
+#define NOISE_FULL_RATE 4096
+static __thread uint64_t noise_calls;
+
+static bool noise_due(uint64_t r)
+{
+    uint64_t period = ++noise_calls / NOISE_FULL_RATE;
+    return period <= 1 || (r >> 32) % period == 0;
+}
+
 /* At a synchronisation point: maybe let another thread run first. */
 static void maybe_noise(void)
 {
@@ -152,6 +167,8 @@ static void maybe_noise(void)
     if (noise == NOISE_NONE || noise == NOISE_HOLD)
         return;
     uint64_t r = next_random();
+    if (!noise_due(r))
+        return;
     if (noise == NOISE_SLEEP && r % 8 == 0) {
         struct timespec ts = {0, (long)(1000 + (r >> 8) % 50000)}; /* 1-51 us */
         nanosleep(&ts, NULL);

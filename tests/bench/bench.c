@@ -89,6 +89,7 @@ static double program_seconds(session *s, const lab_manifest *m, build_variant v
     build_env env = {.tc = &s->tc,
                      .support_dir = s->support_dir,
                      .probe_source = s->probe_source,
+                     .cache_dir = s->cache_dir,
                      .jobs = 1,
                      .without_probe = !probe};
     if (dir_make(work, &err) != RL_OK ||

@@ -1,7 +1,8 @@
 /*
  * test_run_cmd.c - `racelab run` end to end on programs of tests/corpus/:
  * a race is reported at its line (exit 1), a correct program passes (exit
- * 0, also with --stdin and JSON), a deadlock is reported as a hang, output
+ * 0, also with --stdin and JSON), a deadlock is reported as a hang with
+ * where each thread waited (gdb's stacks, in the student's words), output
  * that changes between runs is reported as nondeterministic, and a file
  * that does not compile gives the compiler's message (exit 2).
  */
@@ -61,6 +62,24 @@ static void deadlock_is_reported_as_a_hang(void **state)
     assert_int_equal(r.status, 1);
     assert_non_null(strstr(r.output, "the program hung: did not finish within 1.0 s"));
     assert_non_null(strstr(r.output, "in 2 of 2 runs"));
+    assert_non_null(strstr(r.output, "where its threads were when run "));
+    assert_non_null(strstr(r.output, "main thread: waiting in pthread_join(), called from main() "
+                                     "at racy_deadlock_hang.c:29"));
+    /* each transfer waits for the lock the other holds */
+    assert_non_null(strstr(r.output, "waiting in pthread_mutex_lock(&to), called from transfer() "
+                                     "at racy_deadlock_hang.c:16"));
+    assert_non_null(strstr(r.output, "waiting in pthread_mutex_lock(&from), called from "
+                                     "transfer() at racy_deadlock_hang.c:16"));
+    assert_non_null(strstr(r.output, "> 16 |     pthread_mutex_lock(second);"));
+    assert_null(strstr(r.output, "racelab_probe"));
+    e2e_run_free(&r);
+
+    /* without gdb, the report says how to get the stacks */
+    const char *env[] = {"RACELAB_GDB=/nonexistent/gdb", NULL};
+    r = e2e_racelab(args, env);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.output, "install gdb: apt-get install gdb"));
+    assert_null(strstr(r.output, "where its threads were"));
     e2e_run_free(&r);
 }
 

@@ -4,8 +4,8 @@
  * writes a complete result file); a runtime that only starts with address
  * randomisation off is run that way, and the report says so.
  *
- * A fake compiler (a shell script) stands in for clang when it builds the
- * toolchain probe, and passes every other build to the real clang.
+ * A fake compiler (a shell script) stands in for clang when it compiles and
+ * links the toolchain probe, and passes every other build to the real clang.
  */
 #include "e2e.h"
 
@@ -23,7 +23,8 @@
 static const char fake_cc[] =
     "#!/bin/sh\n"
     "for a in \"$@\"; do\n"
-    "  if [ \"$a\" = probe.c ]; then\n"
+    "  if [ \"$a\" = probe.c ]; then : > probe.o; exit 0; fi\n"
+    "  if [ \"$a\" = probe.o ]; then\n"
     "    cat > probe <<'EOS'\n"
     "#!/bin/sh\n"
     "read p < /proc/self/personality\n"

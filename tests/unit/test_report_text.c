@@ -19,6 +19,7 @@
  */
 #include "manifest.h"
 #include "report.h"
+#include "report_frames.h"
 #include "report_source.h"
 #include "term.h"
 #include "util.h"
@@ -709,6 +710,26 @@ static void replay_commands(void **state)
     sb_free(&sb);
 }
 
+/* The probe's frames are racelab's, whether its object was compiled in
+ * this build (".racelab/probe.c") or came from the object cache, built
+ * with -fdebug-compilation-dir=. ("./.racelab/probe.c"); a student file of
+ * the same base name elsewhere stays the student's or the system's. */
+static void probe_frames_are_racelab(void **state)
+{
+    (void)state;
+    const char *names[] = {"bank.c"}, *paths[] = {"/nowhere/bank.c"};
+    lab_result lab = lab_with_log(FIXTURES "/race_atomic.clang14.log", names, paths, 1);
+    tsan_frame fresh = {.func = "lock_helper", .file = ".racelab/probe.c"};
+    tsan_frame cached = {.func = "lock_helper", .file = "./.racelab/probe.c"};
+    tsan_frame student = {.func = "deposit", .file = "bank.c"};
+    tsan_frame other = {.func = "deposit", .file = "./racelab/probe.c"};
+    assert_int_equal(report_frame_class(&lab, &fresh), FRAME_RACELAB);
+    assert_int_equal(report_frame_class(&lab, &cached), FRAME_RACELAB);
+    assert_int_equal(report_frame_class(&lab, &student), FRAME_STUDENT);
+    assert_int_equal(report_frame_class(&lab, &other), FRAME_SYSTEM);
+    lab_result_free(&lab);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -725,6 +746,7 @@ int main(void)
         cmocka_unit_test(expression_at_column),
         cmocka_unit_test(argument_of_call),
         cmocka_unit_test(replay_commands),
+        cmocka_unit_test(probe_frames_are_racelab),
     };
     return cmocka_run_group_tests_name("report_text", tests, NULL, NULL);
 }

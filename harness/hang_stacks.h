@@ -1,0 +1,66 @@
+/*
+ * hang_stacks.h - where each thread of a program was when it hung: taken
+ * with gdb in batch mode just before the runner kills a run at its
+ * deadline, and read back into stacks the reports can explain.
+ *
+ * gdb attaches to every process of the run (at most HANG_STACKS_PROCESSES,
+ * racelab's own sandbox init left out), prints `thread apply all bt` and
+ * detaches; the whole of it is bounded by HANG_STACKS_SECONDS. It runs as
+ * racelab's user, outside the sandbox, with no init file, no debuginfod
+ * and a clean environment: the program's files are read as data only, by
+ * gdb's symbol reader. Where gdb is not installed nothing is taken, and the
+ * report says how to get it.
+ *
+ * The text gdb printed is untrusted (function names, file names and
+ * argument values come from the program's own binary and memory): the
+ * parser takes what it recognises, caps every count and length, and never
+ * fails.
+ *
+ * Ownership: hang_stacks_take returns a new string or NULL; hang_stacks_parse
+ * fills a hang_stacks released by hang_stacks_free().
+ */
+#ifndef RL_HANG_STACKS_H
+#define RL_HANG_STACKS_H
+
+#include "tsan_parse.h"
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#define HANG_STACKS_PROCESSES 4  /* processes of one run looked at */
+#define HANG_STACKS_SECONDS 20.0 /* for gdb, over all of them */
+#define HANG_STACKS_THREADS 64   /* threads kept, over all processes */
+#define HANG_STACKS_FRAMES 48    /* frames kept of each thread */
+#define HANG_STACKS_TEXT_CAP (256 * 1024)
+
+/* The gdb tool racelab uses: $RACELAB_GDB, else gdb on PATH. True when found. */
+bool hang_stacks_available(void);
+
+/* Attaches gdb to the processes started under `leader` (the run's first
+ * process, racelab's own processes left out) and returns what it printed,
+ * each process's part after a line "process PID". NULL when gdb is not
+ * installed. */
+char *hang_stacks_take(pid_t leader);
+
+/* One thread of a hung process. */
+typedef struct {
+    int process;      /* pid as gdb saw it (host pid), 0 when unknown */
+    int number;       /* gdb's thread number (1: the process's first thread) */
+    char *name;       /* the thread's name, or NULL */
+    bool racelab;     /* a thread of ThreadSanitizer's runtime, not the program's */
+    tsan_stack stack; /* innermost frame first; file as gdb printed it */
+    char **symbols;   /* one per frame: the variable an argument of it points to ("from"
+                         of "mutex=0x55... <from>"), or NULL */
+} hang_thread;
+
+typedef struct {
+    hang_thread *threads;
+    size_t n;
+} hang_stacks;
+
+/* Reads the text hang_stacks_take returned (NULL: no threads). */
+void hang_stacks_parse(const char *text, hang_stacks *out);
+
+void hang_stacks_free(hang_stacks *s);
+
+#endif
