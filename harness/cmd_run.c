@@ -222,27 +222,52 @@ static void put_output(strbuf *sb, const char *text)
     free(clean);
 }
 
+/* The first run that hung and had its threads' stacks taken: its index,
+ * or ntrials when none. */
+static size_t first_stacks(const program_result *r)
+{
+    for (size_t t = 0; t < r->lab.ntrials; t++) {
+        const run_outcome *o = &r->lab.trials[t].runs[0].run;
+        if (o->end == RUN_TIMED_OUT && o->stacks)
+            return t;
+    }
+    return r->lab.ntrials;
+}
+
 /* Where the threads of the first hung run were when it was stopped, or
  * how to find out. */
 static void put_hang_stacks(strbuf *sb, const program_result *r, bool verbose)
 {
-    for (size_t t = 0; t < r->lab.ntrials; t++) {
-        const run_outcome *o = &r->lab.trials[t].runs[0].run;
-        if (o->end != RUN_TIMED_OUT || !o->stacks)
-            continue;
-        hang_stacks h;
-        hang_stacks_parse(o->stacks, &h);
-        if (h.n == 0) {
-            sb_append(sb, "  (gdb could not show where its threads were)\n");
-        } else {
-            sb_printf(sb, "  where its threads were when run %zu was stopped:\n", t + 1);
-            report_hang_threads(sb, &r->lab, &h, 4, verbose);
-        }
-        hang_stacks_free(&h);
+    size_t t = first_stacks(r);
+    if (t == r->lab.ntrials) {
+        if (!hang_stacks_available())
+            sb_append(sb, "  (to see where each thread was, install gdb: apt-get install gdb)\n");
         return;
     }
-    if (!hang_stacks_available())
-        sb_append(sb, "  (to see where each thread was, install gdb: apt-get install gdb)\n");
+    hang_stacks h;
+    hang_stacks_parse(r->lab.trials[t].runs[0].run.stacks, &h);
+    if (h.n == 0) {
+        sb_append(sb, "  (gdb could not show where its threads were)\n");
+    } else {
+        sb_printf(sb, "  where its threads were when run %zu was stopped:\n", t + 1);
+        report_hang_threads(sb, &r->lab, &h, 4, verbose);
+    }
+    hang_stacks_free(&h);
+}
+
+/* {"run": N, "seed": S, "threads": [...]} for the first hung run whose
+ * stacks were taken, else null. */
+static json_t *hang_json(const program_result *r)
+{
+    size_t t = first_stacks(r);
+    if (t == r->lab.ntrials)
+        return json_null();
+    hang_stacks h;
+    hang_stacks_parse(r->lab.trials[t].runs[0].run.stacks, &h);
+    json_t *j = json_pack("{s:I, s:I, s:o}", "run", (json_int_t)(t + 1), "seed",
+                          (json_int_t)seed_of(r, t), "threads", report_hang_json(&r->lab, &h));
+    hang_stacks_free(&h);
+    return j ? j : json_null();
 }
 
 /* The problems that are not sanitizer findings, each "Problem N: ...". */
@@ -349,7 +374,8 @@ static json_t *variants_json(const program_result *r, const run_variant *v, size
     return arr;
 }
 
-static void write_json(const program_result *r, const run_args *a, const cli_options *o)
+/* False (and nothing written) when the report could not be built. */
+static bool write_json(const program_result *r, const run_args *a, const cli_options *o)
 {
     json_t *files = json_array(), *findings = json_array();
     for (size_t i = 0; i < a->shown_files.n; i++)
@@ -369,16 +395,21 @@ static void write_json(const program_result *r, const run_args *a, const cli_opt
         report_finding_parts_free(&parts);
     }
     json_t *root =
-        json_pack("{s:o, s:b, s:I, s:f, s:o, s:I, s:I, s:b, s:b, s:o, s:o}", "files", files,
+        json_pack("{s:o, s:b, s:I, s:f, s:o, s:I, s:o, s:I, s:b, s:b, s:o, s:o}", "files", files,
                   "problems", program_found_problems(r), "runs", (json_int_t)r->lab.ntrials,
                   "seconds", r->lab.seconds, "findings", findings, "timeouts",
-                  (json_int_t)r->timeouts, "crashes", (json_int_t)r->crashes,
+                  (json_int_t)r->timeouts, "hang", hang_json(r), "crashes", (json_int_t)r->crashes,
                   "nondeterministic_output", r->noutputs > 1, "nondeterministic_exit_status",
                   r->exit_codes > 1, "endings", variants_json(r, r->endings, r->nendings, "ending"),
                   "outputs", variants_json(r, r->outputs, r->noutputs, "output"));
+    if (!root) {
+        fprintf(stderr, "racelab: could not build the JSON report (a racelab bug)\n");
+        return false;
+    }
     json_dumpf(root, stdout, JSON_INDENT(2));
     fputc('\n', stdout);
     json_decref(root);
+    return true;
 }
 
 static int run_checked(const cli_options *o, run_args *a)
@@ -397,11 +428,12 @@ static int run_checked(const cli_options *o, run_args *a)
     } else {
         if (o->verbose && r.lab.build_log && *r.lab.build_log)
             fprintf(stderr, "compiler warnings:\n%s", r.lab.build_log);
+        bool written = true;
         if (o->format == REPORT_JSON)
-            write_json(&r, a, o);
+            written = write_json(&r, a, o);
         else
             write_text(&r, a, o, o->timeout > 0 ? o->timeout : RUN_PROGRAM_TIMEOUT);
-        rc = program_found_problems(&r) ? 1 : 0;
+        rc = !written ? 3 : program_found_problems(&r) ? 1 : 0;
     }
     program_result_free(&r);
     session_close(&s);

@@ -3,38 +3,59 @@
  */
 #include "report_hang.h"
 
+#include "report.h"
 #include "report_frames.h"
 #include "report_source.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define CALLERS_SHOWN 3 /* student frames named after the one quoted */
 
-/* The first frame of t in a student's file, or t->stack.n. */
-static size_t first_student(const lab_result *lab, const hang_thread *t)
+typedef enum { THREAD_WAITING, THREAD_RUNNING, THREAD_ELSEWHERE } thread_state;
+
+/* What a report says of one thread. Pointers are borrowed from the stacks. */
+typedef struct {
+    thread_state state;
+    size_t student;        /* index of its first frame in a student file (stack.n: none) */
+    const char *call;      /* waiting: the call, as the student wrote it (NULL otherwise) */
+    const char *waits_on;  /* waiting: the variable the call waits on, or NULL */
+    const char *elsewhere; /* elsewhere: its innermost function, or NULL */
+} thread_view;
+
+/* True when the student's frame called ThreadSanitizer's instrumentation
+ * (a memory access being checked): the thread runs its own code. */
+static bool instrumentation(const char *func)
 {
-    for (size_t i = 0; i < t->stack.n; i++)
-        if (report_frame_class(lab, &t->stack.frames[i]) == FRAME_STUDENT)
-            return i;
-    return t->stack.n;
+    return strncmp(func, "__tsan_", 7) == 0 && strncmp(func, "__tsan_atomic", 13) != 0;
 }
 
-/* The call a thread was in: the function the student's frame called, as
- * the student wrote it (the probe's stand-in racelab_probe_X is X). */
-static void put_call(strbuf *sb, const hang_thread *t, size_t student)
+static thread_view view_of(const lab_result *lab, const hang_thread *t)
 {
-    const char *func = t->stack.frames[student - 1].func;
-    if (strncmp(func, "racelab_probe_", 14) == 0)
-        func += 14;
-    report_append_name(sb, func);
-    sb_append(sb, "(");
-    for (size_t i = 0; i < student; i++)
-        if (t->symbols[i]) {
-            sb_append(sb, "&");
-            report_append_name(sb, t->symbols[i]);
-            break;
-        }
-    sb_append(sb, ")");
+    thread_view v = {.state = THREAD_ELSEWHERE, .student = t->stack.n};
+    for (size_t i = 0; i < t->stack.n && v.student == t->stack.n; i++)
+        if (report_frame_class(lab, &t->stack.frames[i]) == FRAME_STUDENT)
+            v.student = i;
+    if (v.student == t->stack.n) {
+        const tsan_frame *top = t->stack.n ? &t->stack.frames[0] : NULL;
+        /* a hidden test's function is never named */
+        if (top && report_frame_class(lab, top) != FRAME_HIDDEN)
+            v.elsewhere = top->func;
+        return v;
+    }
+    const tsan_frame *callee = v.student > 0 ? &t->stack.frames[v.student - 1] : NULL;
+    if (!callee || instrumentation(callee->func)) {
+        v.state = THREAD_RUNNING;
+        return v;
+    }
+    v.state = THREAD_WAITING;
+    v.call = report_frame_class(lab, callee) == FRAME_HIDDEN    ? "a hidden test's function"
+             : strncmp(callee->func, "racelab_probe_", 14) == 0 ? callee->func + 14
+                                                                : callee->func;
+    for (size_t i = 0; i < v.student && !v.waits_on; i++)
+        if (report_frame_class(lab, &t->stack.frames[i]) != FRAME_HIDDEN)
+            v.waits_on = t->symbols[i];
+    return v;
 }
 
 /* Processes are numbered in the order gdb was given them: the program's
@@ -49,40 +70,37 @@ static void put_thread_name(strbuf *sb, const hang_thread *t, int process)
         sb_printf(sb, "thread %d", t->number);
 }
 
-/* True when the student's frame called ThreadSanitizer's instrumentation
- * (a memory access being checked): the thread runs its own code. */
-static bool in_instrumentation(const hang_thread *t, size_t student)
-{
-    const char *func = t->stack.frames[student - 1].func;
-    return strncmp(func, "__tsan_", 7) == 0 && strncmp(func, "__tsan_atomic", 13) != 0;
-}
-
 static void put_thread(strbuf *sb, const lab_result *lab, const hang_thread *t, int indent,
                        int process, bool verbose)
 {
-    size_t s = first_student(lab, t);
+    thread_view v = view_of(lab, t);
     sb_printf(sb, "%*s", indent, "");
     put_thread_name(sb, t, process);
-    if (s == t->stack.n) {
+    if (v.state == THREAD_ELSEWHERE) {
         sb_append(sb, ": not in your code");
-        if (t->stack.n && t->stack.frames[0].func) {
+        if (v.elsewhere) {
             sb_append(sb, " (in ");
-            report_append_name(sb, t->stack.frames[0].func);
+            report_append_name(sb, v.elsewhere);
             sb_append(sb, "())");
         }
         sb_append(sb, "\n");
     } else {
-        const tsan_frame *f = &t->stack.frames[s];
-        if (s == 0 || in_instrumentation(t, s)) {
+        const tsan_frame *f = &t->stack.frames[v.student];
+        if (v.state == THREAD_RUNNING) {
             sb_append(sb, ": running ");
         } else {
             sb_append(sb, ": waiting in ");
-            put_call(sb, t, s);
-            sb_append(sb, ", called from ");
+            report_append_name(sb, v.call);
+            sb_append(sb, "(");
+            if (v.waits_on) {
+                sb_append(sb, "&");
+                report_append_name(sb, v.waits_on);
+            }
+            sb_append(sb, "), called from ");
         }
         report_frame_where(sb, f);
         size_t shown = 0;
-        for (size_t i = s + 1; i < t->stack.n && shown < CALLERS_SHOWN; i++)
+        for (size_t i = v.student + 1; i < t->stack.n && shown < CALLERS_SHOWN; i++)
             if (report_frame_class(lab, &t->stack.frames[i]) == FRAME_STUDENT) {
                 sb_append(sb, shown++ ? ", " : ", called from ");
                 report_frame_where(sb, &t->stack.frames[i]);
@@ -94,20 +112,83 @@ static void put_thread(strbuf *sb, const lab_result *lab, const hang_thread *t, 
         report_frame_stack(sb, lab, &t->stack, indent + 4);
 }
 
-void report_hang_threads(strbuf *sb, const lab_result *lab, const hang_stacks *h, int indent,
-                         bool verbose)
+/* Calls visit for every thread of the program (ThreadSanitizer's own left
+ * out unless all), a process's main thread first, with the process's
+ * number (0 when the run had only one). */
+static void each_thread(const hang_stacks *h, bool all,
+                        void (*visit)(const hang_thread *t, int process, void *ctx), void *ctx)
 {
     bool several = false;
     for (size_t i = 1; i < h->n; i++)
         several = several || h->threads[i].process != h->threads[0].process;
-    /* gdb lists a process's newest thread first: its main thread goes first here */
+    /* gdb lists a process's newest thread first */
     int process = 0;
     for (size_t start = 0, end; start < h->n; start = end) {
         for (end = start; end < h->n && h->threads[end].process == h->threads[start].process;)
             end++;
         process++;
         for (size_t k = end; k-- > start;)
-            if (!h->threads[k].racelab || verbose)
-                put_thread(sb, lab, &h->threads[k], indent, several ? process : 0, verbose);
+            if (!h->threads[k].racelab || all)
+                visit(&h->threads[k], several ? process : 0, ctx);
     }
+}
+
+typedef struct {
+    strbuf *sb;
+    const lab_result *lab;
+    int indent;
+    bool verbose;
+} text_ctx;
+
+static void visit_text(const hang_thread *t, int process, void *p)
+{
+    text_ctx *c = p;
+    put_thread(c->sb, c->lab, t, c->indent, process, c->verbose);
+}
+
+void report_hang_threads(strbuf *sb, const lab_result *lab, const hang_stacks *h, int indent,
+                         bool verbose)
+{
+    text_ctx c = {sb, lab, indent, verbose};
+    each_thread(h, verbose, visit_text, &c);
+}
+
+typedef struct {
+    json_t *arr;
+    const lab_result *lab;
+} json_ctx;
+
+static json_t *text_or_null(const char *s)
+{
+    if (!s)
+        return json_null();
+    char *clean = report_clean_text(s, 200);
+    json_t *j = json_string(clean);
+    free(clean);
+    return j ? j : json_null();
+}
+
+static void visit_json(const hang_thread *t, int process, void *p)
+{
+    json_ctx *c = p;
+    thread_view v = view_of(c->lab, t);
+    static const char *const states[] = {"waiting", "running", "elsewhere"};
+    const tsan_frame *f = v.state == THREAD_ELSEWHERE ? NULL : &t->stack.frames[v.student];
+    json_t *o = json_object();
+    json_object_set_new(o, "process", json_integer(process ? process : 1));
+    json_object_set_new(o, "thread", json_integer(t->number));
+    json_object_set_new(o, "state", json_string(states[v.state]));
+    json_object_set_new(o, "call", text_or_null(v.call));
+    json_object_set_new(o, "waits_on", text_or_null(v.waits_on));
+    json_object_set_new(o, "function", text_or_null(f ? f->func : v.elsewhere));
+    json_object_set_new(o, "file", text_or_null(f ? f->file : NULL));
+    json_object_set_new(o, "line", f && f->line > 0 ? json_integer(f->line) : json_null());
+    json_array_append_new(c->arr, o);
+}
+
+json_t *report_hang_json(const lab_result *lab, const hang_stacks *h)
+{
+    json_ctx c = {json_array(), lab};
+    each_thread(h, false, visit_json, &c);
+    return c.arr;
 }

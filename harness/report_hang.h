@@ -5,7 +5,11 @@
  * was called from (quoted), with the student's callers; a thread stopped in
  * the student's own code is said to be running there (a spin or an
  * endless loop). ThreadSanitizer's own thread is left out, and so are the
- * harness's and the C library's frames, unless verbose.
+ * harness's and the C library's frames, unless verbose. The same reading
+ * is given as JSON for tools.
+ *
+ * Ownership: report_hang_json returns a new JSON array (the caller owns the
+ * reference).
  */
 #ifndef RL_REPORT_HANG_H
 #define RL_REPORT_HANG_H
@@ -14,8 +18,15 @@
 #include "hang_stacks.h"
 #include "util.h"
 
+#include <jansson.h>
+
 /* Appends one paragraph per thread of h, each line indented by indent. */
 void report_hang_threads(strbuf *sb, const lab_result *lab, const hang_stacks *h, int indent,
                          bool verbose);
+
+/* One object per thread of the program: {"process", "thread", "state":
+ * "waiting"|"running"|"elsewhere", "call", "waits_on", "function", "file",
+ * "line"}, the last five null where they do not apply. */
+json_t *report_hang_json(const lab_result *lab, const hang_stacks *h);
 
 #endif

@@ -44,6 +44,7 @@ static void correct_program_passes_with_stdin(void **state)
     json_t *root = json_loads(r.output, 0, &e);
     assert_non_null(root);
     assert_false(json_is_true(json_object_get(root, "problems")));
+    assert_true(json_is_null(json_object_get(root, "hang")));
     assert_int_equal(json_integer_value(json_object_get(root, "runs")), 8);
     json_t *outputs = json_object_get(root, "outputs");
     assert_int_equal(json_array_size(outputs), 1);
@@ -72,6 +73,32 @@ static void deadlock_is_reported_as_a_hang(void **state)
                                      "transfer() at racy_deadlock_hang.c:16"));
     assert_non_null(strstr(r.output, "> 16 |     pthread_mutex_lock(second);"));
     assert_null(strstr(r.output, "racelab_probe"));
+    e2e_run_free(&r);
+
+    /* the same reading in JSON */
+    const char *json_args[] = {
+        "run", CORPUS "racy_deadlock_hang.c", "--trials", "1", "--timeout", "1", "--format", "json",
+        NULL};
+    r = e2e_racelab(json_args, NULL);
+    assert_int_equal(r.status, 1);
+    json_error_t e;
+    json_t *root = json_loads(r.output, 0, &e);
+    assert_non_null(root);
+    json_t *threads = json_object_get(json_object_get(root, "hang"), "threads");
+    assert_int_equal(json_array_size(threads), 3);
+    size_t waiting_on_locks = 0;
+    for (size_t i = 0; i < json_array_size(threads); i++) {
+        json_t *t = json_array_get(threads, i);
+        const char *on = json_string_value(json_object_get(t, "waits_on"));
+        if (on && (strcmp(on, "to") == 0 || strcmp(on, "from") == 0)) {
+            assert_string_equal(json_string_value(json_object_get(t, "call")),
+                                "pthread_mutex_lock");
+            assert_int_equal(json_integer_value(json_object_get(t, "line")), 16);
+            waiting_on_locks++;
+        }
+    }
+    assert_int_equal(waiting_on_locks, 2);
+    json_decref(root);
     e2e_run_free(&r);
 
     /* without gdb, the report says how to get the stacks */

@@ -204,6 +204,65 @@ static void report_names_calls_lines_and_variables(void **state)
     dir_remove_tree(tmpl, NULL);
 }
 
+static void json_reads_the_same(void **state)
+{
+    (void)state;
+    lab_result lab = {0};
+    strlist_push(&lab.lab.student_files, "prog.c");
+    hang_stacks h;
+    hang_stacks_parse(tsan_text, &h);
+    json_t *arr = report_hang_json(&lab, &h);
+    assert_int_equal(json_array_size(arr), 3); /* the sanitizer's thread left out */
+    json_t *main_thread = json_array_get(arr, 0);
+    assert_int_equal(json_integer_value(json_object_get(main_thread, "thread")), 1);
+    assert_string_equal(json_string_value(json_object_get(main_thread, "call")), "pthread_join");
+    json_t *waiter = json_array_get(arr, 2);
+    assert_string_equal(json_string_value(json_object_get(waiter, "state")), "waiting");
+    assert_string_equal(json_string_value(json_object_get(waiter, "call")), "pthread_mutex_lock");
+    assert_string_equal(json_string_value(json_object_get(waiter, "waits_on")), "lock_b");
+    assert_string_equal(json_string_value(json_object_get(waiter, "function")), "transfer");
+    assert_int_equal(json_integer_value(json_object_get(waiter, "line")), 3);
+    json_t *spinner = json_array_get(arr, 1);
+    assert_string_equal(json_string_value(json_object_get(spinner, "state")), "running");
+    assert_true(json_is_null(json_object_get(spinner, "call")));
+    json_decref(arr);
+    hang_stacks_free(&h);
+    lab_result_free(&lab);
+}
+
+/* A hidden test's function is never named, in words or in JSON. */
+static void hidden_test_frames_stay_hidden(void **state)
+{
+    (void)state;
+    const char *text = "process 7\n"
+                       "Thread 1 (Thread 0x1 (LWP 7) \"t\"):\n"
+                       "#0  0x1 in secret_checker (x=0x2 <secret_table>) at test_secret.c:12\n"
+                       "#1  0x2 in main () at test_secret.c:40\n"
+                       "Thread 2 (Thread 0x1 (LWP 8) \"t\"):\n"
+                       "#0  0x1 in secret_callback (t=0x3 <secret_table>) at test_secret.c:20\n"
+                       "#1  0x2 in student_work () at prog.c:3\n";
+    lab_result lab = {0};
+    strlist_push(&lab.lab.student_files, "prog.c");
+    strlist_push(&lab.lab.hidden_tests, "test_secret.c");
+    hang_stacks h;
+    hang_stacks_parse(text, &h);
+    strbuf sb;
+    sb_init(&sb);
+    report_hang_threads(&sb, &lab, &h, 0, true);
+    json_t *arr = report_hang_json(&lab, &h);
+    char *json = json_dumps(arr, 0);
+    expect(sb.data, "main thread: not in your code\n");
+    expect(sb.data, "thread 2: waiting in a hidden test's function(), called from student_work()");
+    expect(sb.data, "(in a hidden test)");
+    expect_not(sb.data, "secret"); /* nothing of the test, even verbose */
+    expect_not(json, "secret");
+    free(json);
+    json_decref(arr);
+    sb_free(&sb);
+    hang_stacks_free(&h);
+    lab_result_free(&lab);
+}
+
 static void processes_are_numbered(void **state)
 {
     (void)state;
@@ -305,6 +364,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(gdb_reads_a_real_deadlock),
         cmocka_unit_test(report_names_calls_lines_and_variables),
+        cmocka_unit_test(json_reads_the_same),
+        cmocka_unit_test(hidden_test_frames_stay_hidden),
         cmocka_unit_test(processes_are_numbered),
         cmocka_unit_test(hostile_text_is_read_within_caps),
     };
