@@ -50,7 +50,8 @@ static pid_t parent_of(pid_t pid)
     return (pid_t)ppid;
 }
 
-/* True when pid runs racelab's own binary (the sandbox's init). */
+/* True when pid runs racelab's own binary (the sandbox's init) or the
+ * symbolizer ThreadSanitizer starts to print a report: not the program. */
 static bool is_racelab(pid_t pid)
 {
     char path[64], exe[4096], self[4096];
@@ -60,7 +61,8 @@ static bool is_racelab(pid_t pid)
     if (a <= 0 || b <= 0)
         return false;
     exe[a] = self[b] = '\0';
-    return strcmp(exe, self) == 0;
+    const char *slash = strrchr(exe, '/');
+    return strcmp(exe, self) == 0 || strncmp(slash ? slash + 1 : exe, "llvm-symbolizer", 15) == 0;
 }
 
 /* The run's processes: leader and its descendants, breadth first, racelab's

@@ -17,10 +17,12 @@ typedef enum { THREAD_WAITING, THREAD_RUNNING, THREAD_ELSEWHERE } thread_state;
 /* What a report says of one thread. Pointers are borrowed from the stacks. */
 typedef struct {
     thread_state state;
-    size_t student;        /* index of its first frame in a student file (stack.n: none) */
-    const char *call;      /* waiting: the call, as the student wrote it (NULL otherwise) */
-    const char *waits_on;  /* waiting: the variable the call waits on, or NULL */
-    const char *elsewhere; /* elsewhere: its innermost function, or NULL */
+    size_t student;         /* index of its first frame in a student file (stack.n: none) */
+    const char *call;       /* waiting: the call, as the student wrote it (NULL otherwise) */
+    const char *waits_on;   /* waiting: the variable the call waits on, or NULL */
+    const char *elsewhere;  /* elsewhere: its innermost function, or NULL */
+    const tsan_frame *test; /* elsewhere: its first frame in a visible test, or NULL */
+    bool hidden;            /* elsewhere: in a hidden test */
 } thread_view;
 
 /* True when the student's frame called ThreadSanitizer's instrumentation
@@ -37,10 +39,14 @@ static thread_view view_of(const lab_result *lab, const hang_thread *t)
         if (report_frame_class(lab, &t->stack.frames[i]) == FRAME_STUDENT)
             v.student = i;
     if (v.student == t->stack.n) {
-        const tsan_frame *top = t->stack.n ? &t->stack.frames[0] : NULL;
-        /* a hidden test's function is never named */
-        if (top && report_frame_class(lab, top) != FRAME_HIDDEN)
-            v.elsewhere = top->func;
+        /* in the tests' code: the test's line; a hidden test is never named */
+        for (size_t i = 0; i < t->stack.n && !v.test && !v.hidden; i++) {
+            frame_class c = report_frame_class(lab, &t->stack.frames[i]);
+            v.test = c == FRAME_TEST ? &t->stack.frames[i] : NULL;
+            v.hidden = c == FRAME_HIDDEN;
+        }
+        if (!v.test && !v.hidden && t->stack.n)
+            v.elsewhere = t->stack.frames[0].func;
         return v;
     }
     const tsan_frame *callee = v.student > 0 ? &t->stack.frames[v.student - 1] : NULL;
@@ -78,7 +84,13 @@ static void put_thread(strbuf *sb, const lab_result *lab, const hang_thread *t, 
     put_thread_name(sb, t, process);
     if (v.state == THREAD_ELSEWHERE) {
         sb_append(sb, ": not in your code");
-        if (v.elsewhere) {
+        if (v.test) {
+            sb_append(sb, " (in the tests' ");
+            report_frame_where(sb, v.test);
+            sb_append(sb, ")");
+        } else if (v.hidden) {
+            sb_append(sb, " (in a hidden test)");
+        } else if (v.elsewhere) {
             sb_append(sb, " (in ");
             report_append_name(sb, v.elsewhere);
             sb_append(sb, "())");
@@ -153,6 +165,37 @@ void report_hang_threads(strbuf *sb, const lab_result *lab, const hang_stacks *h
     each_thread(h, verbose, visit_text, &c);
 }
 
+bool report_hang_lab(strbuf *sb, const lab_result *lab, int indent, bool verbose)
+{
+    for (size_t t = 0; t < lab->ntrials; t++)
+        for (size_t p = 0; p < lab->trials[t].nruns; p++) {
+            const program_run *r = &lab->trials[t].runs[p];
+            if (r->run.end != RUN_TIMED_OUT || !r->run.stacks)
+                continue;
+            hang_stacks h;
+            hang_stacks_parse(r->run.stacks, &h);
+            bool shown = h.n > 0;
+            if (shown) {
+                sb_printf(sb, "%*s", indent, "");
+                if (r->hidden)
+                    sb_append(sb, "A hidden test program");
+                else {
+                    sb_append(sb, "The test program ");
+                    report_append_name(sb, r->name);
+                }
+                sb_printf(sb,
+                          " hung in run %zu (seed %u) and was stopped after %.1f s; where its "
+                          "threads were:\n",
+                          t + 1, lab->trials[t].seed, lab->trials[t].timeout);
+                report_hang_threads(sb, lab, &h, indent + 2, verbose);
+            }
+            hang_stacks_free(&h);
+            if (shown)
+                return true;
+        }
+    return false;
+}
+
 typedef struct {
     json_t *arr;
     const lab_result *lab;
@@ -180,6 +223,8 @@ static void visit_json(const hang_thread *t, int process, void *p)
     json_object_set_new(o, "state", json_string(states[v.state]));
     json_object_set_new(o, "call", text_or_null(v.call));
     json_object_set_new(o, "waits_on", text_or_null(v.waits_on));
+    if (!f)
+        f = v.test;
     json_object_set_new(o, "function", text_or_null(f ? f->func : v.elsewhere));
     json_object_set_new(o, "file", text_or_null(f ? f->file : NULL));
     json_object_set_new(o, "line", f && f->line > 0 ? json_integer(f->line) : json_null());

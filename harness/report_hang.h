@@ -24,6 +24,12 @@
 void report_hang_threads(strbuf *sb, const lab_result *lab, const hang_stacks *h, int indent,
                          bool verbose);
 
+/* For a lab report: when a test program hung and its threads' stacks were
+ * taken, appends "A test program hung ... where its threads were:" with
+ * the threads (a hidden test program is not named). Returns whether
+ * anything was appended. */
+bool report_hang_lab(strbuf *sb, const lab_result *lab, int indent, bool verbose);
+
 /* One object per thread of the program: {"process", "thread", "state":
  * "waiting"|"running"|"elsewhere", "call", "waits_on", "function", "file",
  * "line"}, the last five null where they do not apply. */

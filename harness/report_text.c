@@ -17,6 +17,7 @@
  * the same text (report_text_string), get it without escape codes.
  */
 #include "report.h"
+#include "report_hang.h"
 
 #include "util.h"
 
@@ -131,6 +132,13 @@ static void write_lab(FILE *out, const lab_result *lab, const palette *p, const 
         fprintf(out, "  note: %s\n", lab->notes.items[i]);
     for (size_t i = 0; i < lab->lab.nchecks && (!full || d->verbose); i++)
         write_check(out, lab, i, p, d);
+    strbuf hang;
+    sb_init(&hang);
+    if (lab->state == LAB_GRADED && report_hang_lab(&hang, lab, 2, d->verbose)) {
+        fputc('\n', out);
+        put_indented(out, hang.data, 0, p);
+    }
+    sb_free(&hang);
     if (!full || d->verbose)
         fputc('\n', out);
 }

@@ -138,6 +138,7 @@ grade_options session_grade_options(const session *s, const cli_options *o)
                            .seed = o->seed,
                            .jobs = s->jobs,
                            .with_hidden = true,
+                           .take_stacks = true,
                            .sandbox = &s->sandbox};
 }
 

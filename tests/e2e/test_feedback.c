@@ -5,7 +5,9 @@
  * with the source around them, where the threads were started, and the
  * exact command that replays the first run that showed each, naming the
  * submission. The details of every kind are left to
- * tests/unit/test_report_text.c; two trials keep this quick.
+ * tests/unit/test_report_text.c; two trials keep this quick. And for
+ * 10-transfers' starter, which deadlocks: where each thread waited when the
+ * hung test program was stopped (gdb's stacks), at ledger.c's lines.
  */
 #include "e2e.h"
 
@@ -42,10 +44,31 @@ static void starter_feedback_at_student_lines(void **state)
     e2e_run_free(&r);
 }
 
+static void deadlock_feedback_shows_the_waiting_threads(void **state)
+{
+    (void)state;
+    const char *args[] = {"grade", "--submission", "labs/10-transfers",
+                          "--lab", "10-transfers", "--trials",
+                          "1",     "--timeout",    "2",
+                          NULL};
+    e2e_run r = e2e_racelab(args, NULL);
+    assert_int_equal(r.status, 0);
+    expect(r.output, "The test program test_ledger hung in run 1 (seed 1) and was stopped after "
+                     "2.0 s; where its threads were:");
+    expect(r.output,
+           "waiting in pthread_mutex_lock(), called from ledger_transfer() at ledger.c:7");
+    expect(r.output, "     pthread_mutex_lock(&pay");
+    expect(r.output, "main thread: not in your code (in the tests' ");
+    assert_null(strstr(r.output, "racelab_probe"));
+    assert_null(strstr(r.output, "test_ledger_hidden"));
+    e2e_run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(starter_feedback_at_student_lines),
+        cmocka_unit_test(deadlock_feedback_shows_the_waiting_threads),
     };
     return cmocka_run_group_tests_name("e2e_feedback", tests, NULL, NULL);
 }

@@ -230,7 +230,8 @@ static void json_reads_the_same(void **state)
     lab_result_free(&lab);
 }
 
-/* A hidden test's function is never named, in words or in JSON. */
+/* A hidden test's function is never named, in words or in JSON; a
+ * visible test's line is. */
 static void hidden_test_frames_stay_hidden(void **state)
 {
     (void)state;
@@ -240,10 +241,14 @@ static void hidden_test_frames_stay_hidden(void **state)
                        "#1  0x2 in main () at test_secret.c:40\n"
                        "Thread 2 (Thread 0x1 (LWP 8) \"t\"):\n"
                        "#0  0x1 in secret_callback (t=0x3 <secret_table>) at test_secret.c:20\n"
-                       "#1  0x2 in student_work () at prog.c:3\n";
+                       "#1  0x2 in student_work () at prog.c:3\n"
+                       "Thread 3 (Thread 0x1 (LWP 9) \"t\"):\n"
+                       "#0  0x1 in __futex_wait () from /lib/libc.so.6\n"
+                       "#1  0x2 in run_all (n=4) at test_visible.c:9\n";
     lab_result lab = {0};
     strlist_push(&lab.lab.student_files, "prog.c");
     strlist_push(&lab.lab.hidden_tests, "test_secret.c");
+    strlist_push(&lab.lab.tests, "test_visible.c");
     hang_stacks h;
     hang_stacks_parse(text, &h);
     strbuf sb;
@@ -251,7 +256,8 @@ static void hidden_test_frames_stay_hidden(void **state)
     report_hang_threads(&sb, &lab, &h, 0, true);
     json_t *arr = report_hang_json(&lab, &h);
     char *json = json_dumps(arr, 0);
-    expect(sb.data, "main thread: not in your code\n");
+    expect(sb.data, "main thread: not in your code (in a hidden test)\n");
+    expect(sb.data, "thread 3: not in your code (in the tests' run_all() at test_visible.c:9)\n");
     expect(sb.data, "thread 2: waiting in a hidden test's function(), called from student_work()");
     expect(sb.data, "(in a hidden test)");
     expect_not(sb.data, "secret"); /* nothing of the test, even verbose */
