@@ -26,6 +26,7 @@
  * autograder's stdout is the instructor's log.
  */
 #include "report.h"
+#include "report_hang.h"
 
 #include "util.h"
 
@@ -133,6 +134,15 @@ static void md_check(strbuf *sb, const lab_result *lab, size_t i)
         md_code(sb, c->details, GRADESCOPE_TEXT_CAP);
     if (k->kind == CHECK_RACE_FREE)
         md_problems(sb, lab, k);
+    /* a hung test program's threads, under the lab's first failed check */
+    size_t first_failed = 0;
+    while (first_failed < lab->lab.nchecks && lab->checks[first_failed].passed)
+        first_failed++;
+    strbuf hang;
+    sb_init(&hang);
+    if (i == first_failed && report_hang_lab(&hang, lab, 0, false))
+        md_code(sb, hang.data, GRADESCOPE_TEXT_CAP);
+    sb_free(&hang);
     if (k->hint) {
         sb_append(sb, "**Hint:** ");
         md_text(sb, k->hint);

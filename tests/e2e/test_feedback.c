@@ -62,6 +62,27 @@ static void deadlock_feedback_shows_the_waiting_threads(void **state)
     assert_null(strstr(r.output, "racelab_probe"));
     assert_null(strstr(r.output, "test_ledger_hidden"));
     e2e_run_free(&r);
+
+    /* on Gradescope: under the lab's first failed check */
+    const char *gs[] = {"grade",    "--submission", "labs/10-transfers",
+                        "--lab",    "10-transfers", "--trials",
+                        "1",        "--timeout",    "2",
+                        "--format", "gradescope",   NULL};
+    r = e2e_racelab(gs, NULL);
+    assert_int_equal(r.status, 0);
+    json_error_t e;
+    json_t *root = json_loads(r.output, 0, &e);
+    assert_non_null(root);
+    json_t *tests = json_object_get(root, "tests");
+    const char *first = json_string_value(json_object_get(json_array_get(tests, 0), "output"));
+    assert_non_null(first);
+    expect(first, "The test program test_ledger hung in run 1 (seed 1)");
+    expect(first, "called from ledger_transfer() at ledger.c:7");
+    for (size_t i = 1; i < json_array_size(tests); i++)
+        assert_null(strstr(json_string_value(json_object_get(json_array_get(tests, i), "output")),
+                           "hung in run"));
+    json_decref(root);
+    e2e_run_free(&r);
 }
 
 int main(void)
