@@ -277,7 +277,7 @@ static void put_run_problems(strbuf *sb, const program_result *r, const run_args
     for (size_t i = 0; i < r->nendings; i++) {
         const run_variant *v = &r->endings[i];
         const run_outcome *o = &r->lab.trials[v->first].runs[0].run;
-        if (o->end == RUN_EXITED)
+        if (o->end == RUN_EXITED || o->cut_short) /* the latter: told with the hang */
             continue;
         char *how = run_outcome_describe(o, timeout);
         char *cmd = replay_command(a, seed_of(r, v->first));
@@ -291,6 +291,11 @@ static void put_run_problems(strbuf *sb, const program_result *r, const run_args
                   how, v->runs, r->lab.ntrials, v->first + 1, seed_of(r, v->first), cmd);
         free(how);
         free(cmd);
+        if (o->end == RUN_TIMED_OUT && r->cut_short)
+            sb_printf(sb,
+                      "  once it had hung, %u more run%s stopped sooner (%.1f s after starting, "
+                      "or at once) without having finished\n",
+                      r->cut_short, r->cut_short == 1 ? " was" : "s were", RUN_PROGRAM_AFTER_HANG);
         if (o->end == RUN_TIMED_OUT)
             put_hang_stacks(sb, r, verbose);
         sb_append(sb, "\n");
@@ -299,7 +304,8 @@ static void put_run_problems(strbuf *sb, const program_result *r, const run_args
         sb_printf(sb,
                   "Problem %zu: its output changed from run to run (nondeterministic): %zu "
                   "different outputs in %zu runs that ended\n",
-                  ++*k, r->noutputs, r->lab.ntrials - r->timeouts - r->crashes - r->out_of_memory);
+                  ++*k, r->noutputs,
+                  r->lab.ntrials - r->timeouts - r->cut_short - r->crashes - r->out_of_memory);
         for (size_t i = 0; i < r->noutputs && i < OUTPUTS_SHOWN; i++) {
             const run_variant *v = &r->outputs[i];
             sb_printf(sb, "  in %u run%s (first run %zu, seed %u):\n", v->runs,
@@ -402,6 +408,8 @@ static bool write_json(const program_result *r, const run_args *a, const cli_opt
                   "nondeterministic_output", r->noutputs > 1, "nondeterministic_exit_status",
                   r->exit_codes > 1, "endings", variants_json(r, r->endings, r->nendings, "ending"),
                   "outputs", variants_json(r, r->outputs, r->noutputs, "output"));
+    if (root)
+        json_object_set_new(root, "stopped_sooner_after_hang", json_integer(r->cut_short));
     if (!root) {
         fprintf(stderr, "racelab: could not build the JSON report (a racelab bug)\n");
         return false;

@@ -141,7 +141,8 @@ static rl_status run_trials(const grade_options *o, const build_result *b, const
                                                      .no_aslr = o->tc->no_aslr,
                                                      .sandbox = o->sandbox,
                                                      .stdin_path = o->stdin_path,
-                                                     .take_stacks = o->take_stacks};
+                                                     .take_stacks = o->take_stacks,
+                                                     .timeout_after_hang = o->timeout_after_hang};
         }
     }
     if (st == RL_OK)

@@ -24,18 +24,19 @@ typedef struct {
     const char *probe_source; /* harness/probe/probe.c, linked into every program */
     const char *cache_dir;    /* the probe's compiled objects kept (object_cache.h), or NULL */
     const toolchain *tc;
-    const sandbox *sandbox;  /* how each trial is isolated */
-    const char *scratch;     /* this run's scratch folder; each lab works below it */
-    int trials;              /* 0: the lab's own default */
-    double timeout;          /* seconds per trial, 0: the lab's own */
-    unsigned seed;           /* trial i runs with seed + i */
-    const char *noise;       /* one of grade_noise_modes for every trial; NULL: by seed */
-    int jobs;                /* programs run at once */
-    bool with_hidden;        /* also build and run the hidden tests */
-    const char *const *args; /* arguments after the program's name (NULL-terminated; NULL:
-                                none), for `racelab run -- ARGS` */
-    const char *stdin_path;  /* every program's stdin (NULL: /dev/null), for `run --stdin` */
-    bool take_stacks;        /* take the threads' stacks of a run that hangs (run.h) */
+    const sandbox *sandbox;    /* how each trial is isolated */
+    const char *scratch;       /* this run's scratch folder; each lab works below it */
+    int trials;                /* 0: the lab's own default */
+    double timeout;            /* seconds per trial, 0: the lab's own */
+    unsigned seed;             /* trial i runs with seed + i */
+    const char *noise;         /* one of grade_noise_modes for every trial; NULL: by seed */
+    int jobs;                  /* programs run at once */
+    bool with_hidden;          /* also build and run the hidden tests */
+    const char *const *args;   /* arguments after the program's name (NULL-terminated; NULL:
+                                  none), for `racelab run -- ARGS` */
+    const char *stdin_path;    /* every program's stdin (NULL: /dev/null), for `run --stdin` */
+    bool take_stacks;          /* take the threads' stacks of a run that hangs (run.h) */
+    double timeout_after_hang; /* > 0: once a run hung, later runs get this long (run.h) */
     /* called after each finished trial, may be NULL */
     void (*progress)(const char *lab, int done, int total, void *ctx);
     void *progress_ctx;

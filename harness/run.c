@@ -48,6 +48,7 @@ typedef struct {
     int fd; /* read end of the output pipe, -1 once closed */
     double start, deadline;
     bool exited, timed_out;
+    bool cut; /* its deadline was shortened after another run hung */
     int wstatus;
     strbuf out;
     cgroup_trial cg; /* the run's cgroup, when it has one */
@@ -94,7 +95,18 @@ static void child_exec(const run_spec *s, int out_fd, int gate_fd, int slot_id)
     sandbox_exec(s->sandbox, slot_id, s->cwd, s->argv, s->envp);
 }
 
-static bool slot_start(slot *sl, const run_spec *s, size_t index, int id, run_outcome *o)
+/* After another run hung: at most s->timeout_after_hang seconds from the
+ * slot's start. */
+static void slot_cut(slot *sl, const run_spec *s)
+{
+    double cut = sl->start + s->timeout_after_hang;
+    if (s->timeout_after_hang > 0 && cut < sl->deadline) {
+        sl->deadline = cut;
+        sl->cut = true;
+    }
+}
+
+static bool slot_start(slot *sl, const run_spec *s, size_t index, int id, bool hung, run_outcome *o)
 {
     memset(sl, 0, sizeof *sl);
     sl->index = index;
@@ -112,6 +124,8 @@ static bool slot_start(slot *sl, const run_spec *s, size_t index, int id, run_ou
         cgroup_trial_remove(&sl->cg);
     sl->start = now_seconds();
     sl->deadline = sl->start + s->timeout;
+    if (hung)
+        slot_cut(sl, s);
     pid_t pid = fork();
     if (pid < 0) {
         sb_printf(&sl->out, "racelab: cannot start a process: %s\n", strerror(errno));
@@ -176,6 +190,7 @@ static void slot_finish(slot *sl, run_outcome *o)
         o->end = RUN_OUT_OF_MEMORY;
     } else if (sl->timed_out) {
         o->end = RUN_TIMED_OUT;
+        o->cut_short = sl->cut;
     } else if (WIFSIGNALED(sl->wstatus)) {
         o->end = RUN_SIGNALED;
         o->signal = WTERMSIG(sl->wstatus);
@@ -358,6 +373,7 @@ rl_status run_all(const run_spec *specs, run_outcome *outs, size_t n, int jobs, 
     struct pollfd *pfds = xcalloc((size_t)jobs, sizeof *pfds);
     bool *id_used = xcalloc((size_t)jobs, sizeof *id_used);
     int active = 0, stacks_left = RUN_STACKS_TAKEN;
+    bool hung = false;
     size_t next = 0;
     while (next < n || active > 0) {
         if (interrupted) {
@@ -373,7 +389,7 @@ rl_status run_all(const run_spec *specs, run_outcome *outs, size_t n, int jobs, 
             int id = 0;
             while (id_used[id])
                 id++;
-            if (slot_start(sl, &specs[next], next, id, &outs[next])) {
+            if (slot_start(sl, &specs[next], next, id, hung, &outs[next])) {
                 id_used[id] = true;
                 active++;
             } else {
@@ -394,6 +410,12 @@ rl_status run_all(const run_spec *specs, run_outcome *outs, size_t n, int jobs, 
             usleep((useconds_t)(ms > 5 ? 5 : ms) * 1000);
         for (int i = 0; i < active;) {
             if (slot_step(&slots[i], &specs[slots[i].index], &outs[slots[i].index], &stacks_left)) {
+                if (outs[slots[i].index].end == RUN_TIMED_OUT && !hung) {
+                    hung = true;
+                    for (int k = 0; k < active; k++)
+                        if (k != i)
+                            slot_cut(&slots[k], &specs[slots[k].index]);
+                }
                 id_used[slots[i].id] = false;
                 slots[i] = slots[--active];
             } else

@@ -26,17 +26,20 @@
 #include <stddef.h>
 
 typedef struct {
-    const char *const *argv; /* argv[0] is the program's path */
-    const char *const *envp; /* the whole environment of the program */
-    const char *cwd;         /* working folder */
-    double timeout;          /* wall-clock seconds before the group is killed */
-    size_t output_cap;       /* bytes of stdout+stderr kept */
-    unsigned long file_size; /* RLIMIT_FSIZE in bytes (0: 64 MiB) */
-    bool no_aslr;            /* run with address randomisation off (setarch -R) */
-    const sandbox *sandbox;  /* isolation beyond the process group, NULL for none */
-    const char *stdin_path;  /* file opened (by racelab's user) as stdin; NULL: /dev/null */
-    bool take_stacks;        /* at the deadline, take each thread's stack first (hang_stacks.h;
-                                for the first RUN_STACKS_TAKEN such runs of a run_all) */
+    const char *const *argv;   /* argv[0] is the program's path */
+    const char *const *envp;   /* the whole environment of the program */
+    const char *cwd;           /* working folder */
+    double timeout;            /* wall-clock seconds before the group is killed */
+    size_t output_cap;         /* bytes of stdout+stderr kept */
+    unsigned long file_size;   /* RLIMIT_FSIZE in bytes (0: 64 MiB) */
+    bool no_aslr;              /* run with address randomisation off (setarch -R) */
+    const sandbox *sandbox;    /* isolation beyond the process group, NULL for none */
+    const char *stdin_path;    /* file opened (by racelab's user) as stdin; NULL: /dev/null */
+    bool take_stacks;          /* at the deadline, take each thread's stack first (hang_stacks.h;
+                                  for the first RUN_STACKS_TAKEN such runs of a run_all) */
+    double timeout_after_hang; /* > 0: once another run of the same run_all hung, this run
+                                  gets at most this many seconds (it need not wait out
+                                  the whole limit to show the hang again) */
 } run_spec;
 
 #define RUN_STACKS_TAKEN 2
@@ -59,6 +62,7 @@ typedef struct {
     bool output_truncated; /* more was written than output_cap */
     unsigned process_cap;  /* its cgroup refused it a process or thread: the cap
                               (pids.max) it ran into; 0 when it did not */
+    bool cut_short;        /* timed out at a deadline shortened by timeout_after_hang */
     char *stacks;          /* timed out with take_stacks: what gdb printed of its threads
                               (hang_stacks_take), NULL when not taken or gdb is missing (owned) */
 } run_outcome;

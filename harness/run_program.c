@@ -111,7 +111,7 @@ static char *ending(const run_outcome *o)
     case RUN_SIGNALED:
         return xasprintf("killed by signal %d (%s)", o->signal, strsignal(o->signal));
     case RUN_TIMED_OUT:
-        return xstrdup("timed out");
+        return xstrdup(o->cut_short ? "stopped sooner, after an earlier run hung" : "timed out");
     case RUN_OUT_OF_MEMORY:
         return xstrdup("out of memory");
     case RUN_NOT_STARTED:
@@ -131,7 +131,8 @@ static void summarise(program_result *r)
         char *end = ending(o);
         count_variant(&r->endings, &r->nendings, end, t);
         free(end);
-        r->timeouts += o->end == RUN_TIMED_OUT;
+        r->timeouts += o->end == RUN_TIMED_OUT && !o->cut_short;
+        r->cut_short += o->end == RUN_TIMED_OUT && o->cut_short;
         r->crashes += o->end == RUN_SIGNALED;
         r->out_of_memory += o->end == RUN_OUT_OF_MEMORY;
         if (o->end != RUN_EXITED)
@@ -169,6 +170,7 @@ rl_status program_check(session *s, const cli_options *o, const strlist *files,
     g.args = args;
     g.stdin_path = stdin_path;
     g.take_stacks = true;
+    g.timeout_after_hang = RUN_PROGRAM_AFTER_HANG;
     grade_lab(&g, &m, files, &out->lab);
     manifest_free(&m);
     if (out->lab.state == LAB_ERROR)

@@ -26,6 +26,9 @@
 /* How many runs `racelab run` makes unless told, and how long each may take. */
 #define RUN_PROGRAM_TRIALS 8
 #define RUN_PROGRAM_TIMEOUT 10.0
+/* Once a run hung, how long each later run gets: the hang is shown, and a
+ * deadlock need not cost the whole limit eight times over. */
+#define RUN_PROGRAM_AFTER_HANG 2.0
 
 /* One distinct thing the runs did (an output, a way of ending), how many
  * runs did it and the first that did. */
@@ -45,6 +48,8 @@ typedef struct {
     unsigned exit_codes; /* distinct exit statuses of runs that exited on their own
                             (ThreadSanitizer's status aside) */
     unsigned timeouts;   /* runs stopped at the deadline */
+    unsigned cut_short;  /* runs stopped at the shorter deadline after an earlier hang
+                            (not counted in timeouts) */
     unsigned crashes;    /* runs killed by a signal */
     unsigned out_of_memory;
 } program_result;

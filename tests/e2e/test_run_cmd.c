@@ -101,6 +101,19 @@ static void deadlock_is_reported_as_a_hang(void **state)
     json_decref(root);
     e2e_run_free(&r);
 
+    /* once a run hung, the others get 2 s: a 3 s limit shows it */
+    const char *cut_args[] = {
+        "run", CORPUS "racy_deadlock_hang.c", "--trials", "4", "--timeout", "3", NULL};
+    r = e2e_racelab(cut_args, NULL);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.output, "did not finish within 3.0 s"));
+    assert_non_null(strstr(r.output, "in 1 of 4 runs"));
+    assert_non_null(strstr(r.output, "once it had hung, 3 more runs were stopped sooner (2.0 s "
+                                     "after starting, or at once) without having finished"));
+    assert_null(
+        strstr(r.output, "Problem 2")); /* the runs stopped sooner are no problem of their own */
+    e2e_run_free(&r);
+
     /* without gdb, the report says how to get the stacks */
     const char *env[] = {"RACELAB_GDB=/nonexistent/gdb", NULL};
     r = e2e_racelab(args, env);

@@ -157,6 +157,48 @@ static void jobs_run_at_once(void **state)
     }
 }
 
+/* Once one run hung, runs asking for it get timeout_after_hang: one still
+ * running is stopped sooner, later ones start with the shorter limit, and a
+ * run that finishes in time, or does not ask, is left alone. */
+static void runs_after_a_hang_get_the_shorter_limit(void **state)
+{
+    (void)state;
+    const char *hang[] = {"/bin/sh", "-c", "sleep 30", NULL};
+    const char *quick[] = {"/bin/sh", "-c", "sleep 0.1; echo done", NULL};
+    run_spec s[5];
+    for (int i = 0; i < 5; i++)
+        s[i] = (run_spec){.argv = hang,
+                          .envp = env,
+                          .cwd = "/",
+                          .timeout = 1.5,
+                          .output_cap = 64,
+                          .timeout_after_hang = 0.3};
+    s[1].timeout = 30;           /* running beside the first when it hangs */
+    s[3].argv = quick;           /* finishes within the shorter limit */
+    s[4].timeout_after_hang = 0; /* does not ask */
+    run_outcome o[5];
+    double start = now_seconds();
+    assert_int_equal(run_all(s, o, 5, 2, NULL), RL_OK);
+    double took = now_seconds() - start;
+    assert_int_equal(o[0].end, RUN_TIMED_OUT);
+    assert_false(o[0].cut_short);
+    assert_true(o[0].seconds >= 1.4);
+    assert_int_equal(o[1].end, RUN_TIMED_OUT); /* 30 s limit, stopped with the first */
+    assert_true(o[1].cut_short);
+    assert_true(o[1].seconds < 3);
+    assert_int_equal(o[2].end, RUN_TIMED_OUT);
+    assert_true(o[2].cut_short);
+    assert_true(o[2].seconds < 1.0);
+    assert_int_equal(o[3].end, RUN_EXITED);
+    assert_false(o[3].cut_short);
+    assert_int_equal(o[4].end, RUN_TIMED_OUT);
+    assert_false(o[4].cut_short);
+    assert_true(o[4].seconds >= 1.4);
+    assert_true(took < 6); /* without the cut: over 30 s */
+    for (int i = 0; i < 5; i++)
+        run_outcome_free(&o[i]);
+}
+
 /* ---- per-run cgroups ---- */
 
 static char *self; /* this test program, which the runs below start as helpers */
@@ -582,6 +624,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(missing_program_is_not_started_or_127),
         cmocka_unit_test(environment_is_only_what_was_given),
         cmocka_unit_test(jobs_run_at_once),
+        cmocka_unit_test(runs_after_a_hang_get_the_shorter_limit),
         cmocka_unit_test(cgroups_are_found_where_expected),
         cmocka_unit_test(memory_hog_is_stopped_with_cgroups),
         cmocka_unit_test(memory_hog_is_stopped_without_cgroups),
