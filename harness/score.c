@@ -73,6 +73,35 @@ static char *describe_sanitizer_stop(const trial_result *t)
     return sb_take(&sb);
 }
 
+/* True when a parenthesised group, without its parentheses, is a binary's
+ * "path+0xOFFSET" or a "BuildId: HEX". */
+static bool noise_group(const char *s, size_t n)
+{
+    if (n > 9 && strncmp(s, "BuildId: ", 9) == 0)
+        return true;
+    const char *plus = memmem(s, n, "+0x", 3);
+    return plus && !memchr(s, ' ', n);
+}
+
+char *score_tidy_summary(const char *summary)
+{
+    strbuf sb;
+    sb_init(&sb);
+    for (const char *s = summary; *s;) {
+        const char *close = s[0] == ' ' && s[1] == '(' ? strchr(s + 2, ')') : NULL;
+        if (close && noise_group(s + 2, (size_t)(close - s - 2))) {
+            s = close + 1;
+            continue;
+        }
+        sb_appendn(&sb, s, 1);
+        s++;
+    }
+    char *out = sb_take(&sb);
+    for (size_t n = strlen(out); n > 0 && out[n - 1] == ' '; n--)
+        out[n - 1] = '\0';
+    return out;
+}
+
 static bool program_ended_badly(const program_run *r)
 {
     return r->run.end == RUN_TIMED_OUT || r->run.end == RUN_SIGNALED ||
@@ -159,9 +188,11 @@ static bool race_free_holds(const lab_check *check, const trial_result *t, strbu
         const tsan_finding *f = &t->findings.items[i];
         if (!score_check_counts(check, f))
             continue;
-        if (counted++ < 3)
-            sb_printf(why, "ThreadSanitizer: %s\n",
-                      f->summary ? f->summary : tsan_kind_name(f->kind));
+        if (counted++ < 3) {
+            char *summary = f->summary ? score_tidy_summary(f->summary) : NULL;
+            sb_printf(why, "ThreadSanitizer: %s\n", summary ? summary : tsan_kind_name(f->kind));
+            free(summary);
+        }
     }
     if (counted > 3)
         sb_printf(why, "... and %u more\n", counted - 3);

@@ -62,6 +62,11 @@ bool score_check_covers(const lab_check *check, const char *test);
  * never started, left no test report, or one of its tests crashed. */
 bool score_run_incomplete(const program_run *run);
 
+/* A finding's SUMMARY line without what says nothing to a student, the
+ * binary's path and offset and its build id: "lock-order-inversion
+ * (potential deadlock) in pthread_mutex_lock". New string. */
+char *score_tidy_summary(const char *summary);
+
 void check_result_free(check_result *r);
 
 #endif

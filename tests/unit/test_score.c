@@ -252,6 +252,31 @@ static void scaling_judges_the_median_contention(void **state)
     manifest_free(&m);
 }
 
+/* The summary a failed check quotes drops the binary's path, offset and
+ * build id, and keeps everything else, whatever the line holds. */
+static void summaries_lose_paths_and_build_ids(void **state)
+{
+    (void)state;
+    const char *cases[][2] = {
+        {"lock-order-inversion (potential deadlock) (/tmp/x/test_ledger+0xa733a) (BuildId: "
+         "4161ed110e16c168) in pthread_mutex_lock",
+         "lock-order-inversion (potential deadlock) in pthread_mutex_lock"},
+        {"data race (/tmp/tmp.E/race_mutex+0xd0205) (BuildId: 7cf34b7d) ", "data race"},
+        {"data race bank.c:38:5 in account_deposit", "data race bank.c:38:5 in account_deposit"},
+        {"double lock of a mutex (a b+0x1) in f", "double lock of a mutex (a b+0x1) in f"},
+        {"x (unclosed+0x1", "x (unclosed+0x1"},
+        {"(BuildId: at start)", "(BuildId: at start)"},
+        {" (BuildId: )", " (BuildId: )"},
+        {"", ""},
+        {"   ", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *got = score_tidy_summary(cases[i][0]);
+        assert_string_equal(got, cases[i][1]);
+        free(got);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -262,6 +287,7 @@ int main(void)
         cmocka_unit_test(hidden_failures_keep_their_code_private),
         cmocka_unit_test(failed_lab_scores_every_check_zero),
         cmocka_unit_test(scaling_judges_the_median_contention),
+        cmocka_unit_test(summaries_lose_paths_and_build_ids),
     };
     return cmocka_run_group_tests_name("score", tests, NULL, NULL);
 }
