@@ -247,7 +247,9 @@ static void put_hang_stacks(strbuf *sb, const program_result *r, bool verbose)
     hang_stacks h;
     hang_stacks_parse(r->lab.trials[t].runs[0].run.stacks, &h);
     if (h.n == 0) {
-        sb_append(sb, "  (gdb could not show where its threads were)\n");
+        sb_append(sb, "  (gdb could not show where its threads were; -v shows what it said)\n");
+        if (verbose)
+            put_output(sb, r->lab.trials[t].runs[0].run.stacks);
     } else {
         sb_printf(sb, "  where its threads were when run %zu was stopped:\n", t + 1);
         report_hang_threads(sb, &r->lab, &h, 4, verbose);

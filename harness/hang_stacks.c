@@ -99,6 +99,26 @@ static size_t run_processes(pid_t leader, pid_t *out, size_t cap)
     return found;
 }
 
+/* pid as the process itself sees it (the last NSpid of /proc/PID/status:
+ * its pid in its own pid namespace), or pid itself. */
+static pid_t own_pid(pid_t pid)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    pid_t found = pid;
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, "NSpid:", 6) == 0) {
+            char *last = strrchr(line, '\t');
+            long v = last ? strtol(last + 1, NULL, 10) : 0;
+            if (v > 0)
+                found = (pid_t)v;
+        }
+    if (f)
+        fclose(f);
+    return found;
+}
+
 char *hang_stacks_take(pid_t leader)
 {
     char *gdb = gdb_path();
@@ -113,7 +133,7 @@ char *hang_stacks_take(pid_t leader)
     char pid_text[HANG_STACKS_PROCESSES][24];
     const char *argv[HANG_STACKS_PROCESSES][24];
     for (size_t i = 0; i < n; i++) {
-        snprintf(pid_text[i], sizeof pid_text[i], "%d", (int)procs[i]);
+        snprintf(pid_text[i], sizeof pid_text[i], "%d", (int)own_pid(procs[i]));
         /* no init files, no scripts from the program's binary, no network */
         const char *a[] = {gdb,    "-nx",
                            "-nh",  "-batch",
@@ -127,11 +147,14 @@ char *hang_stacks_take(pid_t leader)
                            "-ex",  "thread apply all bt " /* frames */ "48",
                            NULL};
         memcpy(argv[i], a, sizeof a);
+        /* gdb runs inside the trial's namespaces, as its user: a binary
+         * crafted to attack gdb's readers gains nothing the trial had not */
         specs[i] = (run_spec){.argv = argv[i],
                               .envp = envp,
                               .cwd = "/",
                               .timeout = HANG_STACKS_SECONDS,
-                              .output_cap = HANG_STACKS_TEXT_CAP / HANG_STACKS_PROCESSES};
+                              .output_cap = HANG_STACKS_TEXT_CAP / HANG_STACKS_PROCESSES,
+                              .join = procs[i]};
     }
     strbuf sb;
     sb_init(&sb);

@@ -5,11 +5,12 @@
  *
  * gdb attaches to every process of the run (at most HANG_STACKS_PROCESSES,
  * racelab's own sandbox init left out), prints `thread apply all bt` and
- * detaches; the whole of it is bounded by HANG_STACKS_SECONDS. It runs as
- * racelab's user, outside the sandbox, with no init file, no debuginfod
- * and a clean environment: the program's files are read as data only, by
- * gdb's symbol reader. Where gdb is not installed nothing is taken, and the
- * report says how to get it.
+ * detaches; the whole of it is bounded by HANG_STACKS_SECONDS. gdb runs
+ * inside the trial's own namespaces and as the trial's user
+ * (sandbox_exec_joined), with no init file, no scripts from the program's
+ * binary, no debuginfod and a clean environment: a binary crafted to attack
+ * gdb's readers gets no more than the trial had. Where gdb is not
+ * installed nothing is taken, and the report says how to get it.
  *
  * The text gdb printed is untrusted (function names, file names and
  * argument values come from the program's own binary and memory): the

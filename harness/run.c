@@ -92,6 +92,8 @@ static void child_exec(const run_spec *s, int out_fd, int gate_fd, int slot_id)
     (void)!setpriority(PRIO_PROCESS, 0, 10);
     if (s->no_aslr)
         personality(ADDR_NO_RANDOMIZE);
+    if (s->join > 0)
+        sandbox_exec_joined(s->join, s->cwd, s->argv, s->envp);
     sandbox_exec(s->sandbox, slot_id, s->cwd, s->argv, s->envp);
 }
 

@@ -37,6 +37,8 @@ typedef struct {
     const char *stdin_path;    /* file opened (by racelab's user) as stdin; NULL: /dev/null */
     bool take_stacks;          /* at the deadline, take each thread's stack first (hang_stacks.h;
                                   for the first RUN_STACKS_TAKEN such runs of a run_all) */
+    pid_t join;                /* > 0: run in this running process's namespaces and as its user
+                                  (sandbox_exec_joined) instead of in `sandbox` */
     double timeout_after_hang; /* > 0: once another run of the same run_all hung, this run
                                   gets at most this many seconds (it need not wait out
                                   the whole limit to show the hang again) */

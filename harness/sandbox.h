@@ -79,6 +79,16 @@ char *sandbox_describe(const sandbox *sb);
 /* The uid a trial in this parallel slot runs as, or -1 when unchanged. */
 uid_t sandbox_uid(const sandbox *sb, int slot);
 
+/* In a forked child, after its limits are set: joins the namespaces of the
+ * running process `target` (its user, mount, pid, network, IPC and UTS
+ * namespaces, those it does not share with racelab) and, as root, becomes
+ * its user, then execs argv with envp in cwd; ends as that program ends.
+ * So a tool that looks at a trial from outside (gdb at a hang) sees and
+ * may do no more than the trial itself. Never returns; on failure writes
+ * one line to stderr and exits 127. */
+void sandbox_exec_joined(pid_t target, const char *cwd, const char *const *argv,
+                         const char *const *envp) __attribute__((noreturn));
+
 /* In a forked child, after its limits are set: enters the sandbox and
  * execs argv with envp in cwd. Never returns; on failure writes one line
  * to stderr and exits 127. */

@@ -199,6 +199,103 @@ static void runs_after_a_hang_get_the_shorter_limit(void **state)
         run_outcome_free(&o[i]);
 }
 
+/* The first descendant of pid running exe (by its /proc/PID/exe), or 0. */
+static pid_t descendant_running(pid_t pid, const char *exe)
+{
+    for (int tries = 0; tries < 200; tries++) {
+        DIR *d = opendir("/proc");
+        struct dirent *e;
+        while (d && (e = readdir(d)) != NULL) {
+            pid_t p = (pid_t)atol(e->d_name);
+            if (p <= 0)
+                continue;
+            char path[64], target[256];
+            snprintf(path, sizeof path, "/proc/%d/exe", (int)p);
+            ssize_t n = readlink(path, target, sizeof target - 1);
+            if (n <= 0)
+                continue;
+            target[n] = '\0';
+            pid_t up = p; /* is pid an ancestor? */
+            for (int depth = 0; depth < 8 && up > 1 && up != pid; depth++) {
+                char stat[64], buf[512];
+                snprintf(stat, sizeof stat, "/proc/%d/stat", (int)up);
+                FILE *f = fopen(stat, "r");
+                size_t len = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+                if (f)
+                    fclose(f);
+                buf[len] = '\0';
+                char *paren = strrchr(buf, ')');
+                int ppid = 0;
+                if (!paren || sscanf(paren + 1, " %*c %d", &ppid) != 1)
+                    break;
+                up = ppid;
+            }
+            if (up == pid && strcmp(target, exe) == 0) {
+                closedir(d);
+                return p;
+            }
+        }
+        if (d)
+            closedir(d);
+        usleep(10 * 1000);
+    }
+    return 0;
+}
+
+/* A program run beside a sandboxed trial (gdb at a hang) joins the trial's
+ * namespaces and, as root, its user: it sees the trial's processes only,
+ * not the folders hidden from the trial. */
+static void joined_run_sees_what_the_trial_sees(void **state)
+{
+    (void)state;
+    sandbox sb;
+    sandbox_detect(&sb);
+    if (sb.level == SANDBOX_NONE)
+        fail_msg("no namespaces on this machine: the sandbox cannot be tested");
+    char hidden[] = "/tmp/racelab-test-hidden-XXXXXX";
+    assert_non_null(mkdtemp(hidden));
+    char *marker = path_join(hidden, "marker");
+    assert_int_equal(file_write(marker, "x", 1, NULL), RL_OK);
+    sandbox_hide(&sb, hidden);
+    pid_t trial = fork();
+    assert_true(trial >= 0);
+    if (trial == 0) {
+        const char *argv[] = {"/bin/sleep", "30", NULL}, *envp[] = {NULL};
+        sandbox_exec(&sb, 0, "/", argv, envp);
+    }
+    char *sleep_exe = realpath("/bin/sleep", NULL); /* /usr/bin/sleep where /bin is a link */
+    assert_non_null(sleep_exe);
+    pid_t sleeper = descendant_running(trial, sleep_exe);
+    free(sleep_exe);
+    assert_true(sleeper > 0);
+    char *script = xasprintf("id -u; ls /proc | grep -c '^[0-9]'; "
+                             "if [ -e %s ]; then echo visible; else echo hidden; fi",
+                             marker);
+    const char *argv[] = {"/bin/sh", "-c", script, NULL};
+    run_spec s = {
+        .argv = argv, .envp = env, .cwd = "/", .timeout = 10, .output_cap = 4096, .join = sleeper};
+    run_outcome o;
+    assert_int_equal(run_all(&s, &o, 1, 1, NULL), RL_OK);
+    kill(trial, SIGKILL);
+    waitpid(trial, NULL, 0);
+    assert_int_equal(o.end, RUN_EXITED);
+    assert_int_equal(o.exit_code, 0);
+    unsigned uid = 0, procs = 0;
+    char seen[16] = "";
+    assert_int_equal(sscanf(o.output, "%u %u %15s", &uid, &procs, seen), 3);
+    if (sb.level == SANDBOX_FULL)
+        assert_int_equal(uid, (unsigned)sandbox_uid(&sb, 0));
+    else
+        assert_int_equal(uid, (unsigned)getuid());
+    assert_true(procs < 8); /* the trial's init, the sleeper, the shell and ls */
+    assert_string_equal(seen, "hidden");
+    run_outcome_free(&o);
+    free(script);
+    free(marker);
+    dir_remove_tree(hidden, NULL);
+    sandbox_free(&sb);
+}
+
 /* ---- per-run cgroups ---- */
 
 static char *self; /* this test program, which the runs below start as helpers */
@@ -625,6 +722,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(environment_is_only_what_was_given),
         cmocka_unit_test(jobs_run_at_once),
         cmocka_unit_test(runs_after_a_hang_get_the_shorter_limit),
+        cmocka_unit_test(joined_run_sees_what_the_trial_sees),
         cmocka_unit_test(cgroups_are_found_where_expected),
         cmocka_unit_test(memory_hog_is_stopped_with_cgroups),
         cmocka_unit_test(memory_hog_is_stopped_without_cgroups),
