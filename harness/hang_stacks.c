@@ -66,8 +66,8 @@ static bool is_racelab(pid_t pid)
 }
 
 /* The run's processes: leader and its descendants, breadth first, racelab's
- * own left out; at most cap. */
-static size_t run_processes(pid_t leader, pid_t *out, size_t cap)
+ * own left out; at most cap in out, all of them counted in *total. */
+static size_t run_processes(pid_t leader, pid_t *out, size_t cap, size_t *total)
 {
     pid_t *pids = xcalloc(PROC_SCAN_CAP, sizeof *pids);
     pid_t *parents = xcalloc(PROC_SCAN_CAP, sizeof *parents);
@@ -86,9 +86,10 @@ static size_t run_processes(pid_t leader, pid_t *out, size_t cap)
     pid_t queue[PROC_SCAN_CAP];
     size_t head = 0, tail = 0, found = 0;
     queue[tail++] = leader;
-    while (head < tail && found < cap) {
+    *total = 0;
+    while (head < tail) {
         pid_t p = queue[head++];
-        if (!is_racelab(p))
+        if (!is_racelab(p) && (*total)++ < cap)
             out[found++] = p;
         for (size_t i = 0; i < n && tail < PROC_SCAN_CAP; i++)
             if (parents[i] == p)
@@ -125,7 +126,12 @@ char *hang_stacks_take(pid_t leader)
     if (!gdb)
         return NULL;
     pid_t procs[HANG_STACKS_PROCESSES];
-    size_t n = run_processes(leader, procs, HANG_STACKS_PROCESSES);
+    size_t total = 0;
+    size_t n = run_processes(leader, procs, HANG_STACKS_PROCESSES, &total);
+    if (total > HANG_STACKS_TREE_MAX) {
+        free(gdb);
+        return NULL;
+    }
     static const char *const envp[] = {"PATH=/usr/bin:/bin", "LC_ALL=C", "HOME=/nonexistent",
                                        "DEBUGINFOD_URLS=", NULL};
     run_spec specs[HANG_STACKS_PROCESSES];

@@ -28,10 +28,11 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#define HANG_STACKS_PROCESSES 4  /* processes of one run looked at */
-#define HANG_STACKS_SECONDS 20.0 /* for gdb, over all of them */
-#define HANG_STACKS_THREADS 64   /* threads kept, over all processes */
-#define HANG_STACKS_FRAMES 48    /* frames kept of each thread */
+#define HANG_STACKS_PROCESSES 4 /* processes of one run looked at */
+#define HANG_STACKS_SECONDS 5.0 /* for gdb, over all of them (an attach takes ~0.5 s) */
+#define HANG_STACKS_TREE_MAX 16 /* a run of more processes (a fork bomb) is not looked at */
+#define HANG_STACKS_THREADS 64  /* threads kept, over all processes */
+#define HANG_STACKS_FRAMES 48   /* frames kept of each thread */
 #define HANG_STACKS_TEXT_CAP (256 * 1024)
 
 /* The gdb tool racelab uses: $RACELAB_GDB, else gdb on PATH. True when found. */
@@ -40,7 +41,8 @@ bool hang_stacks_available(void);
 /* Attaches gdb to the processes started under `leader` (the run's first
  * process, racelab's own processes left out) and returns what it printed,
  * each process's part after a line "process PID". NULL when gdb is not
- * installed. */
+ * installed, or when the run has more than HANG_STACKS_TREE_MAX processes:
+ * gdb runs as the run's user, whose process cap a fork bomb has used up. */
 char *hang_stacks_take(pid_t leader);
 
 /* One thread of a hung process. */

@@ -48,7 +48,8 @@ typedef struct {
     int fd; /* read end of the output pipe, -1 once closed */
     double start, deadline;
     bool exited, timed_out;
-    bool cut; /* its deadline was shortened after another run hung */
+    bool cut;              /* its deadline was shortened after another run hung */
+    double stacks_seconds; /* spent taking its stacks at the deadline (racelab's time) */
     int wstatus;
     strbuf out;
     cgroup_trial cg; /* the run's cgroup, when it has one */
@@ -187,7 +188,8 @@ static void slot_drain(slot *sl, size_t cap, bool *truncated)
 
 static void slot_finish(slot *sl, run_outcome *o)
 {
-    o->seconds = now_seconds() - sl->start;
+    /* the time gdb took to look at a hung run is racelab's, not the run's */
+    o->seconds = now_seconds() - sl->start - sl->stacks_seconds;
     if (sl->out_of_memory) {
         o->end = RUN_OUT_OF_MEMORY;
     } else if (sl->timed_out) {
@@ -279,8 +281,10 @@ static bool slot_step(slot *sl, const run_spec *s, run_outcome *o, int *stacks_l
         } else if (now_seconds() >= sl->deadline) {
             sl->timed_out = true;
             if (s->take_stacks && *stacks_left > 0) {
+                double before = now_seconds();
                 (*stacks_left)--;
                 o->stacks = hang_stacks_take(sl->pid);
+                sl->stacks_seconds = now_seconds() - before;
             }
             kill(-sl->pid, SIGKILL);
             kill(sl->pid, SIGKILL);
