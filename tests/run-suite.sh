@@ -11,8 +11,9 @@ for bin in "$@"; do
     out=$(mktemp)
     "$bin" 2>&1 | tee "$out"
     rc=${PIPESTATUS[0]}
-    p=$(grep -Eo '^\[  PASSED  \] [0-9]+' "$out" | awk '{s+=$4} END {print s+0}')
-    f=$(grep -Eo '^\[  FAILED  \] [0-9]+' "$out" | awk '{s+=$4} END {print s+0}')
+    # "[  FAILED  ] 3 test(s)", not "[  FAILED  ] 09-shutdown/..." (a test's name)
+    p=$(grep -Eo '^\[  PASSED  \] [0-9]+ test' "$out" | awk '{s+=$4} END {print s+0}')
+    f=$(grep -Eo '^\[  FAILED  \] [0-9]+ test' "$out" | awk '{s+=$4} END {print s+0}')
     rm -f "$out"
     passed=$((passed + p))
     failed=$((failed + f))

@@ -3,9 +3,9 @@
  * probe_schedule.h for what it does and why).
  *
  * One table of thread places, guarded by a spinlock; the place holding the
- * turn is `owner`. Every change of owner bumps `turn_word` and wakes all
- * waiters (there are only a few), which each check whether the turn is
- * now theirs. Everything here is invisible to ThreadSanitizer on purpose:
+ * turn is `owner`. Handing the turn to a place bumps that place's futex
+ * word and wakes its thread only; the others look for a stall on a timer.
+ * Everything here is invisible to ThreadSanitizer on purpose:
  * this file is built without instrumentation, and its only system calls
  * (futex, gettid, reading /proc) go through syscall(), which TSan does not
  * intercept.
@@ -49,8 +49,11 @@ typedef struct {
 static bool on;
 static int table_lock; /* spinlock over everything below */
 static place places[MAX_PLACES];
-static int owner = -1;     /* the place holding the turn, -1: nobody */
-static uint32_t turn_word; /* futex word, bumped at every change of owner */
+static int owner = -1; /* the place holding the turn, -1: nobody */
+/* one futex word per place, bumped when the place is handed the turn: only
+ * the new holder wakes (waking every waiter at every hand-over made code
+ * that yields in a loop crawl: ten threads woke to find one of them chosen) */
+static uint32_t turn_words[MAX_PLACES];
 static uint64_t rng;
 static uint64_t steps; /* steps of this process so far */
 static uint64_t change_at[CHANGE_POINTS];
@@ -124,8 +127,10 @@ static void hand_to(int p)
     run_length = 0;
     if (p >= 0 && places[p].state == PLACE_WAITING)
         places[p].state = PLACE_RUNNING;
-    __atomic_add_fetch(&turn_word, 1, __ATOMIC_RELEASE);
-    syscall(SYS_futex, &turn_word, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+    if (p >= 0) {
+        __atomic_add_fetch(&turn_words[p], 1, __ATOMIC_RELEASE);
+        syscall(SYS_futex, &turn_words[p], FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+    }
 }
 
 /* The waiting (or reserved, not yet started) place of highest priority. */
@@ -197,13 +202,13 @@ static void wait_for_turn(int me)
             unlock();
             continue;
         }
-        uint32_t seen = __atomic_load_n(&turn_word, __ATOMIC_ACQUIRE);
+        uint32_t seen = __atomic_load_n(&turn_words[me], __ATOMIC_ACQUIRE);
         unlock();
         /* then look for a stall: soon at first (a holder asleep in the
          * tests' code, say a 50 us sleep between calls, stalls everyone),
          * then less and less often, up to every millisecond */
         struct timespec tick = {0, tick_ns};
-        syscall(SYS_futex, &turn_word, FUTEX_WAIT_PRIVATE, seen, &tick, NULL, 0);
+        syscall(SYS_futex, &turn_words[me], FUTEX_WAIT_PRIVATE, seen, &tick, NULL, 0);
         if (tick_ns < 1000000)
             tick_ns *= 2;
     }
