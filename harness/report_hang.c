@@ -7,6 +7,7 @@
 #include "report_frames.h"
 #include "report_source.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@ typedef struct {
     thread_state state;
     size_t student;         /* index of its first frame in a student file (stack.n: none) */
     const char *call;       /* waiting: the call, as the student wrote it (NULL otherwise) */
+    char call_buf[64];      /* where call is made up, when it is */
     const char *waits_on;   /* waiting: the variable the call waits on, or NULL */
     const char *elsewhere;  /* elsewhere: its innermost function, or NULL */
     const tsan_frame *test; /* elsewhere: its first frame in a visible test, or NULL */
@@ -32,36 +34,42 @@ static bool instrumentation(const char *func)
     return strncmp(func, "__tsan_", 7) == 0 && strncmp(func, "__tsan_atomic", 13) != 0;
 }
 
-static thread_view view_of(const lab_result *lab, const hang_thread *t)
+/* Fills *v (whose call may point into v->call_buf: not to be copied). */
+static void view_of(const lab_result *lab, const hang_thread *t, thread_view *v)
 {
-    thread_view v = {.state = THREAD_ELSEWHERE, .student = t->stack.n};
-    for (size_t i = 0; i < t->stack.n && v.student == t->stack.n; i++)
+    *v = (thread_view){.state = THREAD_ELSEWHERE, .student = t->stack.n};
+    for (size_t i = 0; i < t->stack.n && v->student == t->stack.n; i++)
         if (report_frame_class(lab, &t->stack.frames[i]) == FRAME_STUDENT)
-            v.student = i;
-    if (v.student == t->stack.n) {
+            v->student = i;
+    if (v->student == t->stack.n) {
         /* in the tests' code: the test's line; a hidden test is never named */
-        for (size_t i = 0; i < t->stack.n && !v.test && !v.hidden; i++) {
+        for (size_t i = 0; i < t->stack.n && !v->test && !v->hidden; i++) {
             frame_class c = report_frame_class(lab, &t->stack.frames[i]);
-            v.test = c == FRAME_TEST ? &t->stack.frames[i] : NULL;
-            v.hidden = c == FRAME_HIDDEN;
+            v->test = c == FRAME_TEST ? &t->stack.frames[i] : NULL;
+            v->hidden = c == FRAME_HIDDEN;
         }
-        if (!v.test && !v.hidden && t->stack.n)
-            v.elsewhere = t->stack.frames[0].func;
-        return v;
+        if (!v->test && !v->hidden && t->stack.n)
+            v->elsewhere = t->stack.frames[0].func;
+        return;
     }
-    const tsan_frame *callee = v.student > 0 ? &t->stack.frames[v.student - 1] : NULL;
+    const tsan_frame *callee = v->student > 0 ? &t->stack.frames[v->student - 1] : NULL;
     if (!callee || instrumentation(callee->func)) {
-        v.state = THREAD_RUNNING;
-        return v;
+        v->state = THREAD_RUNNING;
+        return;
     }
-    v.state = THREAD_WAITING;
-    v.call = report_frame_class(lab, callee) == FRAME_HIDDEN    ? "a hidden test's function"
-             : strncmp(callee->func, "racelab_probe_", 14) == 0 ? callee->func + 14
-                                                                : callee->func;
-    for (size_t i = 0; i < v.student && !v.waits_on; i++)
+    v->state = THREAD_WAITING;
+    v->call = report_frame_class(lab, callee) == FRAME_HIDDEN    ? "a hidden test's function"
+              : strncmp(callee->func, "racelab_probe_", 14) == 0 ? callee->func + 14
+                                                                 : callee->func;
+    /* C11's atomic_load(&x) reaches TSan as __tsan_atomic64_load: say atomic_load */
+    if (strncmp(v->call, "__tsan_atomic", 13) == 0) {
+        const char *op = v->call + 13 + strspn(v->call + 13, "0123456789");
+        snprintf(v->call_buf, sizeof v->call_buf, "atomic%.56s", op);
+        v->call = v->call_buf;
+    }
+    for (size_t i = 0; i < v->student && !v->waits_on; i++)
         if (report_frame_class(lab, &t->stack.frames[i]) != FRAME_HIDDEN)
-            v.waits_on = t->symbols[i];
-    return v;
+            v->waits_on = t->symbols[i];
 }
 
 /* Processes are numbered in the order gdb was given them: the program's
@@ -79,7 +87,8 @@ static void put_thread_name(strbuf *sb, const hang_thread *t, int process)
 static void put_thread(strbuf *sb, const lab_result *lab, const hang_thread *t, int indent,
                        int process, bool verbose)
 {
-    thread_view v = view_of(lab, t);
+    thread_view v;
+    view_of(lab, t, &v);
     sb_printf(sb, "%*s", indent, "");
     put_thread_name(sb, t, process);
     if (v.state == THREAD_ELSEWHERE) {
@@ -214,7 +223,8 @@ static json_t *text_or_null(const char *s)
 static void visit_json(const hang_thread *t, int process, void *p)
 {
     json_ctx *c = p;
-    thread_view v = view_of(c->lab, t);
+    thread_view v;
+    view_of(c->lab, t, &v);
     static const char *const states[] = {"waiting", "running", "elsewhere"};
     const tsan_frame *f = v.state == THREAD_ELSEWHERE ? NULL : &t->stack.frames[v.student];
     json_t *o = json_object();

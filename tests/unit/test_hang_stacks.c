@@ -269,6 +269,34 @@ static void hidden_test_frames_stay_hidden(void **state)
     lab_result_free(&lab);
 }
 
+/* C11 atomics reach the probe as TSan's __tsan_atomicNN_op: the report
+ * says atomic_op, as the student wrote it. */
+static void atomics_are_named_as_written(void **state)
+{
+    (void)state;
+    const char *text = "Thread 1 (Thread 0x1 (LWP 7) \"t\"):\n"
+                       "#0  0x1 in step () at ./.racelab/probe_schedule.c:128\n"
+                       "#1  0x2 in racelab_probe___tsan_atomic64_fetch_add (a=0x3 <tested>) at "
+                       "./.racelab/probe.c:1050\n"
+                       "#2  0x4 in count_one () at prog.c:4\n";
+    lab_result lab = {0};
+    strlist_push(&lab.lab.student_files, "prog.c");
+    hang_stacks h;
+    hang_stacks_parse(text, &h);
+    strbuf sb;
+    sb_init(&sb);
+    report_hang_threads(&sb, &lab, &h, 0, false);
+    expect(sb.data, "main thread: waiting in atomic_fetch_add(&tested), called from count_one() "
+                    "at prog.c:4");
+    json_t *arr = report_hang_json(&lab, &h);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(arr, 0), "call")),
+                        "atomic_fetch_add");
+    json_decref(arr);
+    sb_free(&sb);
+    hang_stacks_free(&h);
+    lab_result_free(&lab);
+}
+
 static void processes_are_numbered(void **state)
 {
     (void)state;
@@ -372,6 +400,7 @@ int main(void)
         cmocka_unit_test(report_names_calls_lines_and_variables),
         cmocka_unit_test(json_reads_the_same),
         cmocka_unit_test(hidden_test_frames_stay_hidden),
+        cmocka_unit_test(atomics_are_named_as_written),
         cmocka_unit_test(processes_are_numbered),
         cmocka_unit_test(hostile_text_is_read_within_caps),
     };
