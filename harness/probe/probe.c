@@ -588,6 +588,7 @@ int racelab_probe_pthread_create(pthread_t *thread, const pthread_attr_t *attr,
     t->place = schedule_reserve();
     int place = t->place;
     int rc = pthread_create(thread, attr, trampoline, t);
+    schedule_created();
     if (rc != 0) {
         schedule_cancel(place);
         free(t);

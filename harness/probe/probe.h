@@ -95,14 +95,15 @@ typedef enum {
     X(sem_post)                                                                                    \
     X(sem_init)                                                                                    \
     X(pthread_once)                                                                                \
-    X(pthread_create) X(pthread_join) X(pthread_detach) X(fork) X(pipe) X(pipe2) X(waitpid)        \
-        X(wait) X(mmap) X(pthread_cond_init) X(sleep) X(usleep) X(nanosleep) X(clock_nanosleep)    \
-            X(thrd_sleep) X(sched_yield) X(thrd_yield) X(exit) X(_exit) X(read) X(poll) X(ppoll)   \
-                X(select) X(pselect) X(pthread_spin_lock) X(pthread_spin_trylock)                  \
-                    X(pthread_spin_unlock) X(mtx_init) X(mtx_lock) X(mtx_timedlock) X(mtx_trylock) \
-                        X(mtx_unlock) X(mtx_destroy) X(cnd_init) X(cnd_wait) X(cnd_timedwait)      \
-                            X(cnd_signal) X(cnd_broadcast) X(cnd_destroy) X(thrd_create)           \
-                                X(thrd_join) X(thrd_detach) X(call_once)
+    X(pthread_create)                                                                              \
+    X(pthread_join) X(pthread_detach) X(fork) X(pipe) X(pipe2) X(waitpid) X(wait) X(mmap)          \
+        X(pthread_cond_init) X(sleep) X(usleep) X(nanosleep) X(clock_nanosleep) X(thrd_sleep)      \
+            X(sched_yield) X(thrd_yield) X(exit) X(_exit) X(read) X(poll) X(ppoll) X(select)       \
+                X(pselect) X(pthread_spin_lock) X(pthread_spin_trylock) X(pthread_spin_unlock)     \
+                    X(mtx_init) X(mtx_lock) X(mtx_timedlock) X(mtx_trylock) X(mtx_unlock)          \
+                        X(mtx_destroy) X(cnd_init) X(cnd_wait) X(cnd_timedwait) X(cnd_signal)      \
+                            X(cnd_broadcast) X(cnd_destroy) X(thrd_create) X(thrd_join)            \
+                                X(thrd_detach) X(call_once)
 
 /* ThreadSanitizer's atomic entry points, __tsan_atomic<BITS>_<OP>: */
 #define PROBE_ATOMIC_SIZES(X) X(8, char) X(16, short) X(32, int) X(64, long long)

@@ -44,6 +44,8 @@ typedef struct {
     int tid;          /* 0 while reserved */
     int64_t priority; /* higher runs first */
     bool in_wait;     /* its thread is in wait_for_turn, about to run */
+    bool creating;    /* its thread is in pthread_create, which waits for the new
+                         thread to start: not a stall */
 } place;
 
 static bool on;
@@ -167,8 +169,8 @@ static void leave(int p)
 static bool stalled(int holder, int64_t waited)
 {
     int tid = places[holder].tid;
-    if (places[holder].in_wait)
-        return false; /* it was just handed the turn, and takes it */
+    if (places[holder].in_wait || places[holder].creating)
+        return false; /* it was just handed the turn, and takes it; or it creates a thread */
     return waited >= STALL_RUNNING_NS ||
            (waited >= STALL_BLOCKED_NS && tid != 0 && !thread_running(tid));
 }
@@ -341,6 +343,8 @@ int schedule_reserve(void)
     if (!on)
         return -1;
     lock();
+    if (my_place >= 0)
+        places[my_place].creating = true;
     int p = free_place();
     if (p >= 0)
         places[p] = (place){.state = PLACE_RESERVED, .priority = random_priority()};
@@ -359,6 +363,15 @@ void schedule_claim(int reservation)
     places[reservation].state = owner == reservation ? PLACE_RUNNING : PLACE_WAITING;
     unlock();
     wait_for_turn(reservation);
+}
+
+void schedule_created(void)
+{
+    if (!on || my_place < 0)
+        return;
+    lock();
+    places[my_place].creating = false;
+    unlock();
 }
 
 void schedule_cancel(int reservation)

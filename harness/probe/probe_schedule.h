@@ -64,6 +64,12 @@ void schedule_block_end(void);
 int schedule_reserve(void);
 void schedule_claim(int reservation);
 void schedule_cancel(int reservation);
+/* The creator is back from pthread_create. Until then its turn is not taken
+ * over: ThreadSanitizer's pthread_create waits, off the CPU, for the new
+ * thread to start, which looked like a stall and let the oldest waiting
+ * thread take the turn (and the top priority) at every creation, so the
+ * first thread created always ran first. */
+void schedule_created(void);
 
 /* In a child right after fork: the child's only thread holds the turn. */
 void schedule_after_fork(void);
