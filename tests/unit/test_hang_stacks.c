@@ -204,14 +204,31 @@ static void report_names_calls_lines_and_variables(void **state)
     dir_remove_tree(tmpl, NULL);
 }
 
+/* gdb's text read for a lab whose one student file is prog.c (and whose
+ * tests are test_visible.c and, hidden, test_secret.c): the words (a new
+ * string) and the JSON (*json, a new reference). */
+static char *render(const char *text, bool verbose, json_t **json)
+{
+    lab_result lab = {0};
+    strlist_push(&lab.lab.student_files, "prog.c");
+    strlist_push(&lab.lab.tests, "test_visible.c");
+    strlist_push(&lab.lab.hidden_tests, "test_secret.c");
+    hang_stacks h;
+    hang_stacks_parse(text, &h);
+    strbuf sb;
+    sb_init(&sb);
+    report_hang_threads(&sb, &lab, &h, 0, verbose);
+    *json = report_hang_json(&lab, &h);
+    hang_stacks_free(&h);
+    lab_result_free(&lab);
+    return sb_take(&sb);
+}
+
 static void json_reads_the_same(void **state)
 {
     (void)state;
-    lab_result lab = {0};
-    strlist_push(&lab.lab.student_files, "prog.c");
-    hang_stacks h;
-    hang_stacks_parse(tsan_text, &h);
-    json_t *arr = report_hang_json(&lab, &h);
+    json_t *arr = NULL;
+    free(render(tsan_text, false, &arr));
     assert_int_equal(json_array_size(arr), 3); /* the sanitizer's thread left out */
     json_t *main_thread = json_array_get(arr, 0);
     assert_int_equal(json_integer_value(json_object_get(main_thread, "thread")), 1);
@@ -226,8 +243,6 @@ static void json_reads_the_same(void **state)
     assert_string_equal(json_string_value(json_object_get(spinner, "state")), "running");
     assert_true(json_is_null(json_object_get(spinner, "call")));
     json_decref(arr);
-    hang_stacks_free(&h);
-    lab_result_free(&lab);
 }
 
 /* A hidden test's function is never named, in words or in JSON; a
@@ -245,28 +260,18 @@ static void hidden_test_frames_stay_hidden(void **state)
                        "Thread 3 (Thread 0x1 (LWP 9) \"t\"):\n"
                        "#0  0x1 in __futex_wait () from /lib/libc.so.6\n"
                        "#1  0x2 in run_all (n=4) at test_visible.c:9\n";
-    lab_result lab = {0};
-    strlist_push(&lab.lab.student_files, "prog.c");
-    strlist_push(&lab.lab.hidden_tests, "test_secret.c");
-    strlist_push(&lab.lab.tests, "test_visible.c");
-    hang_stacks h;
-    hang_stacks_parse(text, &h);
-    strbuf sb;
-    sb_init(&sb);
-    report_hang_threads(&sb, &lab, &h, 0, true);
-    json_t *arr = report_hang_json(&lab, &h);
+    json_t *arr = NULL;
+    char *words = render(text, true, &arr);
     char *json = json_dumps(arr, 0);
-    expect(sb.data, "main thread: not in your code (in a hidden test)\n");
-    expect(sb.data, "thread 3: not in your code (in the tests' run_all() at test_visible.c:9)\n");
-    expect(sb.data, "thread 2: waiting in a hidden test's function(), called from student_work()");
-    expect(sb.data, "(in a hidden test)");
-    expect_not(sb.data, "secret"); /* nothing of the test, even verbose */
+    expect(words, "main thread: not in your code (in a hidden test)\n");
+    expect(words, "thread 3: not in your code (in the tests' run_all() at test_visible.c:9)\n");
+    expect(words, "thread 2: waiting in a hidden test's function(), called from student_work()");
+    expect(words, "(in a hidden test)");
+    expect_not(words, "secret"); /* nothing of the test, even verbose */
     expect_not(json, "secret");
     free(json);
+    free(words);
     json_decref(arr);
-    sb_free(&sb);
-    hang_stacks_free(&h);
-    lab_result_free(&lab);
 }
 
 /* C11 atomics reach the probe as TSan's __tsan_atomicNN_op: the report
@@ -279,22 +284,14 @@ static void atomics_are_named_as_written(void **state)
                        "#1  0x2 in racelab_probe___tsan_atomic64_fetch_add (a=0x3 <tested>) at "
                        "./.racelab/probe.c:1050\n"
                        "#2  0x4 in count_one () at prog.c:4\n";
-    lab_result lab = {0};
-    strlist_push(&lab.lab.student_files, "prog.c");
-    hang_stacks h;
-    hang_stacks_parse(text, &h);
-    strbuf sb;
-    sb_init(&sb);
-    report_hang_threads(&sb, &lab, &h, 0, false);
-    expect(sb.data, "main thread: waiting in atomic_fetch_add(&tested), called from count_one() "
-                    "at prog.c:4");
-    json_t *arr = report_hang_json(&lab, &h);
+    json_t *arr = NULL;
+    char *words = render(text, false, &arr);
+    expect(words, "main thread: waiting in atomic_fetch_add(&tested), called from count_one() "
+                  "at prog.c:4");
     assert_string_equal(json_string_value(json_object_get(json_array_get(arr, 0), "call")),
                         "atomic_fetch_add");
     json_decref(arr);
-    sb_free(&sb);
-    hang_stacks_free(&h);
-    lab_result_free(&lab);
+    free(words);
 }
 
 static void processes_are_numbered(void **state)
@@ -308,19 +305,13 @@ static void processes_are_numbered(void **state)
                        "Thread 1 (Thread 0x1 (LWP 101) \"p\"):\n"
                        "#0  0x1 in read () from /lib/libc.so.6\n"
                        "#1  0x2 in main () at prog.c:5\n";
-    lab_result lab = {0};
-    strlist_push(&lab.lab.student_files, "prog.c");
-    hang_stacks h;
-    hang_stacks_parse(text, &h);
-    strbuf sb;
-    sb_init(&sb);
-    report_hang_threads(&sb, &lab, &h, 0, false);
-    expect(sb.data, "process 1 (the first), main thread: waiting in wait4(), called from main() "
-                    "at prog.c:5");
-    expect(sb.data, "process 2, main thread: waiting in read(), called from main()");
-    sb_free(&sb);
-    hang_stacks_free(&h);
-    lab_result_free(&lab);
+    json_t *arr = NULL;
+    char *words = render(text, false, &arr);
+    expect(words, "process 1 (the first), main thread: waiting in wait4(), called from main() "
+                  "at prog.c:5");
+    expect(words, "process 2, main thread: waiting in read(), called from main()");
+    json_decref(arr);
+    free(words);
 }
 
 static void hostile_text_is_read_within_caps(void **state)
